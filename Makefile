@@ -1,0 +1,44 @@
+# The two commands: `make run` and `make test`. Both are idempotent.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOOK_TYPES := -t pre-commit -t post-commit -t post-merge -t post-checkout -t post-rewrite
+
+.PHONY: run test watch bench fuzz lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Reinstall when the project's metadata changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	@$(BIN)/pre-commit install $(HOOK_TYPES) >/dev/null
+	@$(BIN)/jobtrail index
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check tools tests bench
+	$(BIN)/ruff format --check tools tests bench
+	$(BIN)/mypy
+
+watch: $(VENV)/.installed
+	$(BIN)/jobtrail watch
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py
+
+fuzz: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest tests -k "property or differential or corpus"
+
+clean:
+	rm -rf $(VENV)

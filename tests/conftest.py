@@ -1,0 +1,113 @@
+"""Shared fixtures: real temporary git repositories with a fixed identity and scripted dates."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from jobtrail.cli import main
+
+PROJECT = Path(__file__).resolve().parent.parent
+REDDIT = PROJECT / "applications" / "reddit-senior-machine-learning-engineer-safety.md"
+
+settings.register_profile("ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """CI has no git configuration: every test gets its own identity and an empty global config."""
+    empty = tmp_path_factory.getbasetemp() / "gitconfig"
+    empty.touch()
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", "Jo Trail")
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", "jo@example.com")
+        monkeypatch.setenv(f"GIT_{role}_DATE", "2026-11-25T10:00:00+00:00")
+    # Hooks and pre-commit find this interpreter (which has jobtrail installed).
+    monkeypatch.setenv("JOBTRAIL_PYTHON", sys.executable)
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+
+
+def git(cwd: Path, *args: str, date: str | None = None) -> str:
+    env = dict(os.environ)
+    if date is not None:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
+    done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+@dataclass
+class Repo:
+    """A temporary applications repository."""
+
+    root: Path
+
+    @property
+    def applications(self) -> Path:
+        return self.root / "applications"
+
+    def write(self, name: str, content: str | bytes) -> Path:
+        path = self.applications / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_bytes(content.encode("utf-8"))
+        return path
+
+    def git(self, *args: str, date: str | None = None) -> str:
+        return git(self.root, *args, date=date)
+
+    def commit(self, message: str, date: str | None = None) -> str:
+        self.git("add", "-A")
+        self.git("commit", "-q", "--no-verify", "-m", message, date=date)
+        return self.git("rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    made = Repo(root)
+    made.applications.mkdir()
+    shutil.copyfile(REDDIT, made.applications / REDDIT.name)
+    return made
+
+
+@dataclass
+class Result:
+    status: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """Run ``jobtrail`` in this process from a given folder; returns (status, stdout, stderr)."""
+
+    def run(cwd: Path, *argv: str) -> Result:
+        monkeypatch.chdir(cwd)
+        try:
+            status = main(list(argv))
+        except SystemExit as exc:  # argparse usage errors
+            status = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return Result(status, captured.out, captured.err)
+
+    yield run
+
+
+def reddit_text() -> str:
+    return REDDIT.read_text(encoding="utf-8")

@@ -1,0 +1,73 @@
+"""The command line: one argparse parser, one module per subcommand in ``commands/``.
+
+Command modules are imported only when their command runs, so ``jobtrail check``
+(which every commit pays for) never loads git or watcher code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import JobtrailError
+
+
+def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("check", help="validate application files (default: all of them)")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files to check; default: every file in applications/")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+
+
+def _add_index(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("index", help="regenerate INDEX.md and HISTORY.md")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when either file would change")
+
+
+def _add_history(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("history", help="status history read from the git commits")
+    parser.add_argument("app", nargs="?", metavar="APP", help="a path, a file stem or a unique prefix of a stem")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+PARSERS = {
+    "check": _add_check,
+    "index": _add_index,
+    "history": _add_history,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jobtrail", description="Job applications as Markdown in git.")
+    parser.add_argument("--version", action="version", version=f"jobtrail {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in PARSERS.values():
+        add(commands)
+    return parser
+
+
+def _report_crash(exc: BaseException) -> int:
+    import traceback
+
+    print(f"jobtrail: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    print("This is a bug in jobtrail, not in your files. Please report it with the details below.", file=sys.stderr)
+    traceback.print_exception(exc, file=sys.stderr)
+    return 3
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        module = importlib.import_module(f"jobtrail.commands.{args.command}")
+        return int(module.run(args))
+    except JobtrailError as exc:
+        print(f"jobtrail: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        return _report_crash(exc)

@@ -1,0 +1,151 @@
+"""Configuration: the workflow, the template and a few thresholds.
+
+Read from ``jobtrail.toml`` at the repository root (top-level keys) or, when
+that file is absent, from ``[tool.jobtrail]`` in ``pyproject.toml``. With
+neither, the built-in defaults apply.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import JobtrailError
+from .template import Template, default_template_text, template_from_text
+
+DEFAULT_ACTIVE = ("PENDING", "APPLIED", "SCREENING", "INTERVIEWING", "OFFER")
+DEFAULT_CLOSED = ("ACCEPTED", "REJECTED", "WITHDRAWN", "DECLINED", "GHOSTED")
+DEFAULT_FOLLOW_UP_DAYS = {"APPLIED": 7, "SCREENING": 5, "INTERVIEWING": 4, "OFFER": 2}
+DEFAULT_TEMPLATE_FILE = "template.md"
+_STATUS_WORD = re.compile(r"^[A-Z][A-Z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Workflow:
+    active: tuple[str, ...] = DEFAULT_ACTIVE
+    closed: tuple[str, ...] = DEFAULT_CLOSED
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        return self.active + self.closed
+
+    @property
+    def initial(self) -> str:
+        return self.active[0]
+
+    def is_closed(self, status: str) -> bool:
+        return status in self.closed
+
+
+@dataclass(frozen=True)
+class Config:
+    root: str
+    template: Template
+    template_path: str | None = None
+    source: str | None = None
+    applications_dir: str = "applications"
+    workflow: Workflow = field(default_factory=Workflow)
+    follow_up_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_FOLLOW_UP_DAYS))
+    quiet_days: int = 21
+    max_file_bytes: int = 1_000_000
+
+    @property
+    def applications_path(self) -> str:
+        return os.path.join(self.root, self.applications_dir)
+
+
+def _read_toml(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise JobtrailError(f"{path}: invalid TOML ({exc}); fix the file or remove it") from None
+    except OSError as exc:
+        raise JobtrailError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _settings(root: str) -> tuple[dict[str, Any], str | None]:
+    own = os.path.join(root, "jobtrail.toml")
+    if os.path.isfile(own):
+        return _read_toml(own), "jobtrail.toml"
+    pyproject = os.path.join(root, "pyproject.toml")
+    if os.path.isfile(pyproject):
+        tool = _read_toml(pyproject).get("tool", {})
+        if isinstance(tool, dict) and isinstance(tool.get("jobtrail"), dict):
+            return tool["jobtrail"], "pyproject.toml [tool.jobtrail]"
+    return {}, None
+
+
+def _status_list(settings: dict[str, Any], key: str, default: tuple[str, ...], where: str) -> tuple[str, ...]:
+    value = settings.get(key, list(default))
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(item, str) and _STATUS_WORD.match(item) for item in value)
+    ):
+        raise JobtrailError(
+            f"{where}: `{key}` must be a non-empty list of upper-case status words, such as {list(default)[:2]}"
+        )
+    return tuple(value)
+
+
+def _int(settings: dict[str, Any], key: str, default: int, where: str) -> int:
+    value = settings.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise JobtrailError(f"{where}: `{key}` must be a whole number of days, 0 or more")
+    return value
+
+
+def load_config(root: str) -> Config:
+    settings, where = _settings(root)
+    where = where or "configuration"
+    active = _status_list(settings, "active", DEFAULT_ACTIVE, where)
+    closed = _status_list(settings, "closed", DEFAULT_CLOSED, where)
+    if set(active) & set(closed):
+        raise JobtrailError(f"{where}: a status cannot be both active and closed: {sorted(set(active) & set(closed))}")
+    follow_up = settings.get("follow_up_days", DEFAULT_FOLLOW_UP_DAYS)
+    if not isinstance(follow_up, dict) or not all(
+        isinstance(days, int) and not isinstance(days, bool) and days >= 0 for days in follow_up.values()
+    ):
+        raise JobtrailError(
+            f"{where}: `follow_up_days` must map statuses to whole numbers of days, such as {{APPLIED = 7}}"
+        )
+    applications_dir = settings.get("applications", "applications")
+    template_setting = settings.get("template", DEFAULT_TEMPLATE_FILE)
+    for key, value in (("applications", applications_dir), ("template", template_setting)):
+        if not isinstance(value, str) or os.path.isabs(value) or ".." in value.replace("\\", "/").split("/"):
+            raise JobtrailError(f"{where}: `{key}` must be a path inside the repository")
+    template_path = os.path.join(root, template_setting)
+    if os.path.isfile(template_path):
+        try:
+            with open(template_path, encoding="utf-8-sig") as handle:
+                template = template_from_text(handle.read())
+        except (OSError, UnicodeDecodeError) as exc:
+            raise JobtrailError(
+                f"{template_setting}: cannot read the template ({exc}); fix it or delete it to use the built-in one"
+            ) from None
+        if not template.sections:
+            raise JobtrailError(
+                f"{template_setting}: the template has no `## ` sections; add them or delete it to use the built-in one"
+            )
+        relative_template: str | None = template_setting
+    else:
+        if "template" in settings:
+            raise JobtrailError(f"{where}: the template `{template_setting}` does not exist")
+        template = template_from_text(default_template_text())
+        relative_template = None
+    return Config(
+        root=root,
+        template=template,
+        template_path=relative_template,
+        source=where if where != "configuration" else None,
+        applications_dir=applications_dir,
+        workflow=Workflow(active, closed),
+        follow_up_days={str(status): int(days) for status, days in follow_up.items()},
+        quiet_days=_int(settings, "quiet_days", 21, where),
+        max_file_bytes=_int(settings, "max_file_bytes", 1_000_000, where),
+    )

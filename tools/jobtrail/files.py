@@ -1,0 +1,108 @@
+"""The file system edge: find the repository, read application files safely, write atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .errors import JobtrailError
+from .problem import Problem, error
+
+TOO_LARGE = "JT103"
+OUTSIDE_REPOSITORY = "JT104"
+UNREADABLE = "JT105"
+
+
+def find_root(start: str | None = None) -> str:
+    """The top folder of the git work tree containing ``start`` (default: the current folder)."""
+    here = os.path.abspath(start or os.getcwd())
+    probe = here
+    while True:
+        if os.path.exists(os.path.join(probe, ".git")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            raise JobtrailError(f"not inside a git repository ({here}): run `jobtrail init` to make one")
+        probe = parent
+
+
+def display_path(path: str, root: str) -> str:
+    """A path as people type it: relative to the current folder when inside it, else to the root."""
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    base = cwd if absolute.startswith(cwd + os.sep) else root
+    return os.path.relpath(absolute, base).replace(os.sep, "/")
+
+
+def repo_relative(path: str, root: str) -> str:
+    return os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+
+
+def application_paths(directory: str) -> list[str]:
+    """Every ``*.md`` file directly in the applications folder, sorted."""
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise JobtrailError(f"{directory}: cannot list the applications folder ({exc.strerror})") from None
+    return [
+        os.path.join(directory, name) for name in sorted(names) if name.endswith(".md") and not name.startswith(".")
+    ]
+
+
+def read_application(path: str, shown: str, root: str, max_bytes: int) -> tuple[bytes | None, Problem | None]:
+    """The file's bytes, or the problem that stops us from reading it (never raises)."""
+    try:
+        if os.path.islink(path):
+            target = os.path.realpath(path)
+            if os.path.commonpath([target, os.path.realpath(root)]) != os.path.realpath(root):
+                return None, error(
+                    shown,
+                    1,
+                    OUTSIDE_REPOSITORY,
+                    "symlink points outside the repository: replace it with the file itself",
+                )
+        if os.path.isdir(path):
+            return None, error(shown, 1, UNREADABLE, "is a folder, not an application file")
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        return None, error(shown, 1, UNREADABLE, "no such file: check the path")
+    except OSError as exc:
+        return None, error(shown, 1, UNREADABLE, f"cannot read the file ({exc.strerror}): check its permissions")
+    if len(data) > max_bytes:
+        return None, error(
+            shown, 1, TOO_LARGE, f"file is larger than {max_bytes:,} bytes: an application should be a short text file"
+        )
+    return data, None
+
+
+@contextmanager
+def _temporary_beside(path: str) -> Iterator[tuple[int, str]]:
+    folder = os.path.dirname(os.path.abspath(path))
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    try:
+        yield descriptor, temporary
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Replace ``path`` with ``data`` all at once: readers see the old file or the new one, never a mix."""
+    with _temporary_beside(path) as (descriptor, temporary):
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if os.path.exists(path):
+            os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)

@@ -1,0 +1,105 @@
+"""The Markdown structure jobtrail needs: lines and ATX headings, fences respected.
+
+Only what the application format uses is recognised: ATX headings (``## Company``)
+outside fenced code blocks. A ``#`` line inside a ``` or ~~~ fence is text.
+Line endings may be LF, CRLF or a lone CR (as CommonMark treats them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
+_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """An ATX heading: its level (1-6), its text and its 1-based line."""
+
+    level: int
+    text: str
+    line: int
+
+
+def split_lines(text: str) -> list[str]:
+    """Split text into lines without their endings; a final newline adds no line."""
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _expand_leading_tabs(line: str) -> str:
+    """Expand tabs in the indentation to tab stops of 4, as CommonMark does."""
+    if "\t" not in line:
+        return line
+    column = 0
+    for index, char in enumerate(line):
+        if char == " ":
+            column += 1
+        elif char == "\t":
+            column += 4 - column % 4
+        else:
+            return " " * column + line[index:]
+    return " " * column
+
+
+def heading_of(line: str) -> tuple[int, str] | None:
+    """Return (level, text) when the line is an ATX heading, else None."""
+    if "#" not in line[:10]:
+        return None
+    match = _ATX.match(_expand_leading_tabs(line))
+    if match is None:
+        return None
+    text = match.group(2) or ""
+    text = _CLOSING_HASHES.sub("", text) if text.endswith("#") else text
+    return len(match.group(1)), text.strip(" \t")
+
+
+@dataclass(frozen=True)
+class _Fence:
+    char: str
+    length: int
+
+
+def _fence_opening(line: str) -> _Fence | None:
+    if "`" not in line[:7] and "~" not in line[:7]:
+        return None
+    match = _FENCE_OPEN.match(_expand_leading_tabs(line))
+    if match is None:
+        return None
+    marker, info = match.group(2), match.group(3)
+    if marker[0] == "`" and "`" in info:
+        return None
+    return _Fence(marker[0], len(marker))
+
+
+def _closes(fence: _Fence, line: str) -> bool:
+    stripped = _expand_leading_tabs(line)
+    body = stripped.lstrip(" ")
+    if len(stripped) - len(body) > 3:
+        return False
+    run = len(body) - len(body.lstrip(fence.char))
+    return run >= fence.length and body[run:].strip(" \t") == ""
+
+
+def headings(lines: list[str], first_line: int = 1) -> list[Heading]:
+    """Every ATX heading outside fenced code, numbered from ``first_line``."""
+    found: list[Heading] = []
+    fence: _Fence | None = None
+    for offset, line in enumerate(lines):
+        if fence is not None:
+            if _closes(fence, line):
+                fence = None
+            continue
+        fence = _fence_opening(line)
+        if fence is not None:
+            continue
+        heading = heading_of(line)
+        if heading is not None:
+            found.append(Heading(heading[0], heading[1], first_line + offset))
+    return found

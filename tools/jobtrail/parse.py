@@ -1,0 +1,182 @@
+"""The one parser: bytes of an application file -> Application.
+
+Never raises on content: whatever is wrong with the bytes (binary, not UTF-8,
+bad or unsafe YAML) becomes a Problem on the returned Application.
+Front matter goes through python-frontmatter's YAML handler with safe loading;
+it is imported only when a file has front matter, to keep ``check`` fast.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from .markdown import Heading, headings, split_lines
+from .model import Application, Section
+from .problem import Problem, error
+
+BOM = b"\xef\xbb\xbf"
+_FRONT_MATTER_FENCE = re.compile(r"^-{3,}[ \t]*$")
+_FRONT_MATTER_CLOSE = re.compile(r"^(?:-{3,}|\.{3})[ \t]*$")
+MAX_FRONT_MATTER_NODES = 10_000
+
+# Codes raised while reading a file; the rules in rules.py add the rest.
+BINARY = "JT101"
+NOT_UTF8 = "JT102"
+YAML_INVALID = "JT201"
+YAML_UNSAFE = "JT202"
+YAML_NOT_MAPPING = "JT203"
+YAML_UNCLOSED = "JT205"
+YAML_TOO_COMPLEX = "JT206"
+
+
+def decode(path: str, data: bytes) -> tuple[str | None, Problem | None]:
+    """UTF-8 text without its BOM, or the problem that prevents reading it."""
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return None, error(path, line, BINARY, "binary content (NUL byte): an application must be a UTF-8 text file")
+    data = data.removeprefix(BOM)
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, error(
+            path, line, NOT_UTF8, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8", column
+        )
+
+
+def _count_nodes(value: Any, budget: int) -> int:
+    """Nodes in a loaded YAML value, counting every alias expansion; stops past ``budget``."""
+    count = 1
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        children: Any = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            count += 1
+            if count > budget:
+                return count
+            stack.append(child)
+    return count
+
+
+def _load_yaml(path: str, text: str, first_line: int) -> tuple[dict[str, Any], Problem | None]:
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
+
+    try:
+        loaded = YAMLHandler().load(text)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        line = first_line + (mark.line if mark else 0)
+        tag = (exc.problem or "").split("tag")[-1].strip(" '").replace("tag:yaml.org,2002:", "!!")
+        return {}, error(
+            path,
+            line,
+            YAML_UNSAFE,
+            f"front matter uses a YAML tag that is not allowed ({tag or 'custom tag'}): only plain values, lists and mappings",
+            (mark.column + 1) if mark else 1,
+        )
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        return {}, error(
+            path,
+            line,
+            YAML_INVALID,
+            f"front matter is not valid YAML ({exc.problem}): fix it or remove the block",
+            (mark.column + 1) if mark else 1,
+        )
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as exc:
+        return {}, error(
+            path,
+            first_line,
+            YAML_INVALID,
+            f"front matter is not valid YAML ({type(exc).__name__}): fix it or remove the block",
+        )
+    if loaded is None:
+        return {}, None
+    if not isinstance(loaded, dict):
+        return {}, error(path, first_line, YAML_NOT_MAPPING, "front matter must be a mapping of `key: value` lines")
+    if _count_nodes(loaded, MAX_FRONT_MATTER_NODES) > MAX_FRONT_MATTER_NODES:
+        return {}, error(
+            path,
+            first_line,
+            YAML_TOO_COMPLEX,
+            "front matter is too large once aliases are expanded: remove the anchors (&) and aliases (*)",
+        )
+    return {str(key): value for key, value in loaded.items()}, None
+
+
+def _front_matter(path: str, lines: list[str], load: bool) -> tuple[dict[str, Any], int, Problem | None]:
+    """(metadata, last line of the block, problem); (``{}``, 0, None) when there is no block.
+
+    With ``load`` false the block is located but its YAML is not read.
+    """
+    if not lines or not _FRONT_MATTER_FENCE.match(lines[0]):
+        return {}, 0, None
+    for index in range(1, len(lines)):
+        if _FRONT_MATTER_CLOSE.match(lines[index]):
+            if not load:
+                return {}, index + 1, None
+            metadata, problem = _load_yaml(path, "\n".join(lines[1:index]), 2)
+            return metadata, index + 1, problem
+    return (
+        {},
+        0,
+        error(path, 1, YAML_UNCLOSED, "front matter opened with `---` is never closed: add a `---` line after it"),
+    )
+
+
+def _build_sections(found: list[Heading], lines: list[str], level: int, last_line: int) -> tuple[Section, ...]:
+    """Sections at ``level`` among ``found``, with their subsections one level down."""
+    sections: list[Section] = []
+    for index, heading in enumerate(found):
+        if heading.level != level:
+            continue
+        stop = index + 1
+        while stop < len(found) and found[stop].level > level:
+            stop += 1
+        end = found[stop].line - 1 if stop < len(found) else last_line
+        subsections = _build_sections(found[index + 1 : stop], lines, level + 1, end) if level < 3 else ()
+        sections.append(Section(heading, tuple(lines[heading.line : end]), subsections))
+    return tuple(sections)
+
+
+def parse_text(path: str, text: str, *, front_matter: bool = True) -> Application:
+    lines = split_lines(text)
+    metadata, front_matter_end, problem = _front_matter(path, lines, front_matter)
+    found = headings(lines[front_matter_end:], first_line=front_matter_end + 1)
+    return Application(
+        path=path,
+        lines=tuple(lines),
+        front_matter=metadata,
+        front_matter_end=front_matter_end,
+        headings=tuple(found),
+        sections=_build_sections(found, lines, 2, len(lines)),
+        problems=(problem,) if problem else (),
+    )
+
+
+def parse_bytes(path: str, data: bytes, *, front_matter: bool = True) -> Application:
+    text, problem = decode(path, data)
+    if text is None:
+        return Application(path=path, problems=(problem,) if problem else (), readable=False)
+    return parse_text(path, text, front_matter=front_matter)
+
+
+def iso_date(value: object) -> datetime.date | None:
+    """A calendar date from ``YYYY-MM-DD`` text (or a YAML date), else None."""
+    if isinstance(value, datetime.datetime):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None

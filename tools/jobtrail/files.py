@@ -81,6 +81,19 @@ def read_application(path: str, shown: str, root: str, max_bytes: int) -> tuple[
 
 
 @contextmanager
+def locked(lock_path: str) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``lock_path`` (created if needed): one writer at a time."""
+    import fcntl
+
+    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+@contextmanager
 def _temporary_beside(path: str) -> Iterator[tuple[int, str]]:
     folder = os.path.dirname(os.path.abspath(path))
     descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)

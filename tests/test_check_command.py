@@ -35,7 +35,10 @@ def test_text_format_one_line_per_problem(repo: Repo, run_cli) -> None:
 
 
 def test_json_format(repo: Repo, run_cli) -> None:
-    repo.write("broken.md", BROKEN.replace("Reddit\n", "Other\n", 1).replace("Reddit is a social", "[Company Name] is a social"))
+    repo.write(
+        "broken.md",
+        BROKEN.replace("Reddit\n", "Other\n", 1).replace("Reddit is a social", "[Company Name] is a social"),
+    )
 
     result = run_cli(repo.root, "check", "--format", "json")
 
@@ -86,7 +89,9 @@ def test_line_endings_bom_and_final_newline_are_all_accepted(repo: Repo, run_cli
     repo.write("crlf.md", text.replace("\n", "\r\n").replace("Reddit\r\n", "A\r\n", 1))
     repo.write("bom.md", "\ufeff" + text.replace("Reddit\n", "B\n", 1))
     repo.write("final-newline.md", text.replace("Reddit\n", "C\n", 1) + "\n")
-    repo.write("crlf-status.md", text.replace("\n", "\r\n").replace("Reddit\r\n", "D\r\n", 1).replace("PENDING", "APPLID"))
+    repo.write(
+        "crlf-status.md", text.replace("\n", "\r\n").replace("Reddit\r\n", "D\r\n", 1).replace("PENDING", "APPLID")
+    )
 
     result = run_cli(repo.root, "check")
 

@@ -34,9 +34,20 @@ indent = st.sampled_from(["", " ", "  ", "   ", "    ", "\t"])
 # a heading nested in a list item is not a section. Lines that would open one are left out.
 CONTAINER = re.compile(r"^\s*(?:[-*+>]|\d+[.)])(?:\s|$)")
 line_kinds = st.one_of(
-    st.builds(lambda i, n, t, close: f"{i}{'#' * n} {t}{close}", indent, st.integers(1, 7), words, st.sampled_from(["", " #", " ##", "#"])),
+    st.builds(
+        lambda i, n, t, close: f"{i}{'#' * n} {t}{close}",
+        indent,
+        st.integers(1, 7),
+        words,
+        st.sampled_from(["", " #", " ##", "#"]),
+    ),
     st.builds(lambda i, n: f"{i}{'#' * n}", indent, st.integers(1, 7)),
-    st.builds(lambda i, f, info: f"{i}{f}{info}", indent, st.sampled_from(["```", "````", "~~~", "~~~~", "``"]), st.sampled_from(["", "python", " x", "a`b"])),
+    st.builds(
+        lambda i, f, info: f"{i}{f}{info}",
+        indent,
+        st.sampled_from(["```", "````", "~~~", "~~~~", "``"]),
+        st.sampled_from(["", "python", " x", "a`b"]),
+    ),
     st.builds(lambda i, t: f"{i}{t}", indent, words),
     st.just(""),
 ).filter(lambda line: not CONTAINER.match(line))

@@ -8,9 +8,9 @@ Line endings may be LF, CRLF or a lone CR (as CommonMark treats them).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
@@ -27,7 +27,7 @@ class Heading:
 
 def split_lines(text: str) -> list[str]:
     """Split text into lines without their endings; a final newline adds no line."""
-    lines = _LINE_BREAK.split(text)
+    lines = normalize_newlines(text).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return lines
@@ -52,6 +52,16 @@ def heading_of(line: str) -> tuple[int, str] | None:
     """Return (level, text) when the line is an ATX heading, else None."""
     if "#" not in line[:10]:
         return None
+    if line[0] == "#" and "\t" not in line:
+        # The common case, `## Company`, without the regular expression.
+        level = len(line) - len(line.lstrip("#"))
+        rest = line[level:]
+        if level > 6 or (rest and rest[0] != " "):
+            return None
+        text = rest.strip(" ")
+        if text.endswith("#"):
+            text = _CLOSING_HASHES.sub("", " " + text).strip(" ")
+        return level, text
     match = _ATX.match(_expand_leading_tabs(line))
     if match is None:
         return None
@@ -87,11 +97,22 @@ def _closes(fence: _Fence, line: str) -> bool:
     return run >= fence.length and body[run:].strip(" \t") == ""
 
 
-def headings(lines: list[str], first_line: int = 1) -> list[Heading]:
-    """Every ATX heading outside fenced code, numbered from ``first_line``."""
-    found: list[Heading] = []
+def normalize_newlines(text: str) -> str:
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def iter_headings(lines: list[str], first_line: int = 1) -> Iterator[Heading]:
+    """Every ATX heading outside fenced code, numbered from ``first_line``, lazily."""
     fence: _Fence | None = None
     for offset, line in enumerate(lines):
+        # Only lines starting with up to three spaces and then `#`, a backtick or a
+        # tilde can matter (a tab before the marker puts it at column 4 or more).
+        if not line or line[0] not in _CANDIDATE_START:
+            continue
+        if line[0] == " " and line.lstrip(" ")[:1] not in _MARKERS:
+            continue
         if fence is not None:
             if _closes(fence, line):
                 fence = None
@@ -101,5 +122,13 @@ def headings(lines: list[str], first_line: int = 1) -> list[Heading]:
             continue
         heading = heading_of(line)
         if heading is not None:
-            found.append(Heading(heading[0], heading[1], first_line + offset))
-    return found
+            yield Heading(heading[0], heading[1], first_line + offset)
+
+
+def headings(lines: list[str], first_line: int = 1) -> list[Heading]:
+    """Every ATX heading outside fenced code, numbered from ``first_line``."""
+    return list(iter_headings(lines, first_line))
+
+
+_MARKERS = ("#", "`", "~")
+_CANDIDATE_START = frozenset("#`~ ")

@@ -12,8 +12,8 @@ import datetime
 import re
 from typing import Any
 
-from .markdown import Heading, headings, split_lines
-from .model import Application, Section
+from .markdown import Heading, heading_of, headings, iter_headings, split_lines
+from .model import APPLICATION_DATE, STATUS, STATUS_ENTRY, Application, Section
 from .problem import Problem, error
 
 BOM = b"\xef\xbb\xbf"
@@ -166,6 +166,51 @@ def parse_bytes(path: str, data: bytes, *, front_matter: bool = True) -> Applica
     if text is None:
         return Application(path=path, problems=(problem,) if problem else (), readable=False)
     return parse_text(path, text, front_matter=front_matter)
+
+
+def _value_after(lines: list[str], heading: Heading) -> str | None:
+    """A value as ``Section.value`` reads it: the first non-blank line, unless a (sub)section heading comes first."""
+    for line in lines[heading.line :]:
+        stripped = line.strip()
+        if stripped:
+            found = heading_of(line)
+            return None if found is not None and found[0] <= 3 else stripped
+    return None
+
+
+def status_facts(data: bytes, stop_unless: str = "APPLIED") -> tuple[str | None, str | None]:
+    """(status, Application Date) as the full parser reads them, reading no further than needed.
+
+    The history reader calls this on every version of every file, so it stops as
+    soon as the status is known, unless the status is ``stop_unless`` (whose
+    Application Date matters).
+    """
+    text, _ = decode("", data)
+    if text is None:
+        return None, None
+    lines = split_lines(text)
+    start = 0
+    if lines and _FRONT_MATTER_FENCE.match(lines[0]):
+        start = next((index + 1 for index in range(1, len(lines)) if _FRONT_MATTER_CLOSE.match(lines[index])), 0)
+    status: str | None = None
+    date: str | None = None
+    status_done = date_done = in_status = False
+    seen: set[str] = set()
+    for heading in iter_headings(lines[start:], start + 1):
+        if heading.level <= 2:
+            status_done = status_done or in_status  # leaving the first `## Status` decides it
+            in_status = False
+            if heading.level == 2 and heading.text not in seen:
+                seen.add(heading.text)
+                if heading.text == STATUS:
+                    in_status = True
+                elif heading.text == APPLICATION_DATE:
+                    date, date_done = _value_after(lines, heading), True
+        elif heading.level == 3 and in_status and not status_done and heading.text == STATUS_ENTRY:
+            status, status_done = _value_after(lines, heading), True
+        if status_done and (date_done or (status or "").upper() != stop_unless):
+            break
+    return status, date
 
 
 def iso_date(value: object) -> datetime.date | None:

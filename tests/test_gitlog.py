@@ -1,0 +1,264 @@
+"""The status history read from real git repositories with scripted dates."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import Repo, git, reddit_text
+from jobtrail.config import load_config
+from jobtrail.gitlog import read_history
+
+REDDIT = reddit_text()
+NAME = "reddit-senior-machine-learning-engineer-safety.md"
+TODAY = datetime.date(2027, 1, 15)
+
+
+def with_status(status: str, date: str | None = None, text: str = REDDIT) -> str:
+    text = text.replace("### Application\nPENDING", f"### Application\n{status}")
+    if date is not None:
+        text = text.replace("[Current date in YYYY-MM-DD format]", date)
+    return text
+
+
+def history_of(repo: Repo, today: datetime.date = TODAY) -> dict[str, list[tuple[str, str, str | None]]]:
+    history = read_history(str(repo.root), load_config(str(repo.root)), today=today)
+    return {app.path: [(c.status, c.date.isoformat(), c.commit) for c in app.changes] for app in history.applications}
+
+
+def test_linear_history_with_application_date_and_commit_dates(repo: Repo) -> None:
+    first = repo.commit("add", date="2026-08-01T09:00:00+02:00")
+    repo.write(NAME, with_status("APPLIED", date="2026-07-30"))
+    applied = repo.commit("applied", date="2026-08-03T10:00:00+02:00")
+    repo.write(NAME, with_status("SCREENING", date="2026-07-30"))
+    screening = repo.commit("screening", date="2026-08-08T10:00:00+02:00")
+
+    assert history_of(repo) == {
+        f"applications/{NAME}": [
+            ("PENDING", "2026-08-01", first),
+            ("APPLIED", "2026-07-30", applied),  # the file's Application Date: the real event
+            ("SCREENING", "2026-08-08", screening),
+        ]
+    }
+
+
+def test_applied_without_a_date_uses_the_commit_date(repo: Repo) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED"))
+    applied = repo.commit("applied", date="2026-08-05T09:00:00+00:00")
+
+    assert history_of(repo)[f"applications/{NAME}"][-1] == ("APPLIED", "2026-08-05", applied)
+
+
+def test_dates_are_in_the_authors_own_time_zone(repo: Repo) -> None:
+    """23:30 at UTC-5 is already the next day in UTC: the author's day counts."""
+    late = repo.commit("add", date="2026-03-01T23:30:00-05:00")
+
+    assert history_of(repo)[f"applications/{NAME}"] == [("PENDING", "2026-03-01", late)]
+
+
+def test_edits_that_keep_the_status_add_no_entry(repo: Repo) -> None:
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, REDDIT.replace("## Notes\n", "## Notes\n- more notes\n"))
+    repo.commit("notes", date="2026-08-02T09:00:00+00:00")
+
+    assert history_of(repo)[f"applications/{NAME}"] == [("PENDING", "2026-08-01", first)]
+
+
+def test_rename_with_an_edit_keeps_one_continuous_history(repo: Repo) -> None:
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.git("mv", f"applications/{NAME}", "applications/reddit-ml-safety.md")
+    repo.write("reddit-ml-safety.md", with_status("APPLIED", date="2026-08-02"))
+    moved = repo.commit("rename and apply", date="2026-08-02T09:00:00+00:00")
+    repo.git("mv", "applications/reddit-ml-safety.md", "applications/reddit.md")
+    repo.commit("rename again", date="2026-08-03T09:00:00+00:00")
+
+    assert history_of(repo) == {
+        "applications/reddit.md": [("PENDING", "2026-08-01", first), ("APPLIED", "2026-08-02", moved)],
+    }
+
+
+def test_merge_dates_each_change_by_the_commit_that_made_it(repo: Repo) -> None:
+    repo.write("acme-data-engineer.md", REDDIT.replace("Reddit\n", "Acme\n", 1))
+    base = repo.commit("two applications", date="2026-08-01T09:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write(NAME, with_status("APPLIED"))
+    on_side = repo.commit("reddit applied (side)", date="2026-08-02T09:00:00+00:00")
+    repo.git("checkout", "-q", "main")
+    repo.write("acme-data-engineer.md", with_status("REJECTED", text=REDDIT.replace("Reddit\n", "Acme\n", 1)))
+    on_main = repo.commit("acme rejected (main)", date="2026-08-03T09:00:00+00:00")
+    repo.git("merge", "-q", "--no-edit", "side", date="2026-08-04T09:00:00+00:00")
+
+    assert history_of(repo) == {
+        "applications/acme-data-engineer.md": [("PENDING", "2026-08-01", base), ("REJECTED", "2026-08-03", on_main)],
+        f"applications/{NAME}": [("PENDING", "2026-08-01", base), ("APPLIED", "2026-08-02", on_side)],
+    }
+
+
+def test_a_version_that_does_not_parse_adds_no_entry_and_breaks_nothing(repo: Repo) -> None:
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, b"\xff\xfe garbage \x00")
+    repo.commit("oops", date="2026-08-02T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLID"))  # a typo: not a status
+    repo.commit("typo", date="2026-08-03T09:00:00+00:00")
+    repo.write(NAME, with_status("PENDING"))
+    repo.commit("fixed, same status", date="2026-08-04T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED"))
+    applied = repo.commit("applied", date="2026-08-05T09:00:00+00:00")
+
+    assert history_of(repo)[f"applications/{NAME}"] == [
+        ("PENDING", "2026-08-01", first),
+        ("APPLIED", "2026-08-05", applied),
+    ]
+
+
+def test_uncommitted_changes_come_last_dated_today(repo: Repo) -> None:
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, with_status("SCREENING"))
+    repo.write("new-one.md", REDDIT.replace("Reddit\n", "New\n", 1))
+
+    assert history_of(repo) == {
+        "applications/new-one.md": [("PENDING", TODAY.isoformat(), None)],
+        f"applications/{NAME}": [("PENDING", "2026-08-01", first), ("SCREENING", TODAY.isoformat(), None)],
+    }
+
+
+def test_uncommitted_applied_uses_its_application_date(repo: Repo) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED", date="2026-08-04"))
+
+    assert history_of(repo)[f"applications/{NAME}"][-1] == ("APPLIED", "2026-08-04", None)
+
+
+def test_staged_rename_keeps_the_history(repo: Repo) -> None:
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.git("mv", f"applications/{NAME}", "applications/reddit.md")
+
+    assert history_of(repo) == {"applications/reddit.md": [("PENDING", "2026-08-01", first)]}
+
+
+def test_repository_with_no_commits(repo: Repo) -> None:
+    history = read_history(str(repo.root), load_config(str(repo.root)), today=TODAY)
+    assert [(c.status, c.date, c.commit) for c in history.applications[0].changes] == [("PENDING", TODAY, None)]
+    assert any("no commits yet" in note for note in history.notes)
+
+
+def test_detached_head(repo: Repo) -> None:
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED"))
+    repo.commit("applied", date="2026-08-02T09:00:00+00:00")
+    repo.git("checkout", "-q", "--detach", first)
+
+    assert history_of(repo) == {f"applications/{NAME}": [("PENDING", "2026-08-01", first)]}
+
+
+def test_shallow_clone_works_and_says_the_history_is_cut_short(repo: Repo, tmp_path: Path) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED"))
+    applied = repo.commit("applied", date="2026-08-02T09:00:00+00:00")
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone))
+
+    history = read_history(str(clone), load_config(str(clone)), today=TODAY)
+
+    assert history.shallow
+    assert any("shallow" in note for note in history.notes)
+    assert [(c.status, c.commit) for c in history.applications[0].changes] == [("APPLIED", applied)]
+
+
+def test_rebase_in_progress(repo: Repo) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write(NAME, with_status("APPLIED"))
+    repo.commit("side", date="2026-08-02T09:00:00+00:00")
+    repo.git("checkout", "-q", "main")
+    repo.write(NAME, with_status("WITHDRAWN"))
+    repo.commit("main", date="2026-08-03T09:00:00+00:00")
+    repo.git("checkout", "-q", "side")
+    with pytest.raises(subprocess.CalledProcessError):
+        repo.git("rebase", "main")  # conflicts: the rebase stops half way
+
+    history = read_history(str(repo.root), load_config(str(repo.root)), today=TODAY)
+
+    assert any("rebase is in progress" in note for note in history.notes)
+    assert [c.status for c in history.applications[0].changes][:2] == ["PENDING", "WITHDRAWN"]
+
+
+def test_cache_is_used_and_never_stale(repo: Repo) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED"))
+    applied = repo.commit("applied", date="2026-08-02T09:00:00+00:00")
+    cold = history_of(repo)
+    cache = repo.root / ".git" / "jobtrail" / "history-cache.json"
+    assert cache.exists()
+    assert history_of(repo) == cold  # warm
+
+    # One new commit: only it is read.
+    repo.write(NAME, with_status("SCREENING"))
+    screening = repo.commit("screening", date="2026-08-03T09:00:00+00:00")
+    assert history_of(repo)[f"applications/{NAME}"][-1] == ("SCREENING", "2026-08-03", screening)
+
+    # History rewritten by amend: the old answer must not survive.
+    repo.write(NAME, with_status("REJECTED"))
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "--amend", "--no-edit", "--no-verify", date="2026-08-03T12:00:00+00:00")
+    amended = repo.git("rev-parse", "HEAD").strip()
+    assert history_of(repo)[f"applications/{NAME}"][-1] == ("REJECTED", "2026-08-03", amended)
+
+    # A branch switch to an older state.
+    repo.git("checkout", "-q", "-b", "old", applied)
+    assert history_of(repo)[f"applications/{NAME}"][-1] == ("APPLIED", "2026-08-02", applied)
+
+
+def test_a_corrupt_cache_is_ignored(repo: Repo) -> None:
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    history_of(repo)
+    (repo.root / ".git" / "jobtrail" / "history-cache.json").write_text("{not json")
+
+    assert history_of(repo)[f"applications/{NAME}"] == [("PENDING", "2026-08-01", first)]
+
+
+def test_history_command_json_and_app_selection(repo: Repo, run_cli) -> None:
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write("acme-data-engineer.md", REDDIT.replace("Reddit\n", "Acme\n", 1))
+    repo.commit("acme", date="2026-08-02T09:00:00+00:00")
+
+    result = run_cli(repo.applications, "history", "redd", "--json")
+
+    assert result.status == 0
+    assert json.loads(result.out) == {
+        "applications": [
+            {
+                "path": f"applications/{NAME}",
+                "company": "Reddit",
+                "position": "Senior Machine Learning Engineer, Safety",
+                "status": "PENDING",
+                "history": [{"status": "PENDING", "date": "2026-08-01", "commit": first}],
+            }
+        ]
+    }
+
+
+def test_history_command_text_and_errors(repo: Repo, run_cli) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write("reddit-other.md", REDDIT.replace("Reddit\n", "Reddit Two\n", 1))
+
+    text = run_cli(repo.root, "history")
+    ambiguous = run_cli(repo.root, "history", "reddit")
+    unknown = run_cli(repo.root, "history", "zzz")
+
+    assert "2026-08-01  PENDING" in text.out and "uncommitted" in text.out
+    assert ambiguous.status == 1 and "matches 2 applications" in ambiguous.err
+    assert unknown.status == 1 and "no application matches `zzz`" in unknown.err
+
+
+def test_paths_git_would_quote(repo: Repo) -> None:
+    os.rename(repo.applications / NAME, repo.applications / "société-générale.md")
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+
+    assert history_of(repo) == {"applications/société-générale.md": [("PENDING", "2026-08-01", first)]}

@@ -1,0 +1,51 @@
+"""`jobtrail history [APP] [--json]`: status history read from the git commits."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..config import load_config
+from ..files import find_root, repo_relative
+from ..gitlog import read_history
+from ..history import ApplicationHistory, RepositoryHistory
+from ..selection import resolve_app
+
+
+def format_text(history: RepositoryHistory) -> str:
+    blocks = []
+    for app in history.applications:
+        title = " - ".join(part for part in (app.company, app.position) if part) or "(no company or position)"
+        lines = [f"{app.path}: {title}"]
+        for change in app.changes:
+            commit = change.commit[:10] if change.commit else "uncommitted"
+            lines.append(f"  {change.date.isoformat()}  {change.status:<13} {commit}")
+        if not app.changes:
+            lines.append("  (no status recorded yet)")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _only(history: RepositoryHistory, wanted: ApplicationHistory | None) -> RepositoryHistory:
+    if wanted is None:
+        return history
+    return RepositoryHistory((wanted,), history.shallow, history.notes)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = find_root()
+    config = load_config(root)
+    wanted_path = repo_relative(resolve_app(config, args.app), root) if args.app else None
+    history = read_history(root, config)
+    wanted = next((app for app in history.applications if app.path == wanted_path), None)
+    history = _only(history, wanted)
+    if args.json:
+        print(json.dumps(history.as_json(), indent=2, ensure_ascii=False))
+    else:
+        text = format_text(history)
+        if text:
+            print(text)
+    for note in history.notes:
+        print(f"jobtrail: note: {note}", file=sys.stderr)
+    return 0

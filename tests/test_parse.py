@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import reddit_text
-from jobtrail.parse import parse_bytes, parse_text, status_facts
+from jobtrail.parse import parse_bytes, parse_text, read_fields, status_facts
 
 GOLDEN = Path(__file__).parent / "golden" / "parse"
 
@@ -107,3 +107,11 @@ def test_status_facts_agrees_with_the_full_parser(lines: list[str], ending: str)
     assert status == (app.status or None)
     if (status or "").upper() == "APPLIED":
         assert date == (app.text("Application Date") or None)
+
+
+@given(st.lists(pieces, max_size=30))
+def test_read_fields_with_names_agrees_with_the_full_parser(lines: list[str]) -> None:
+    text = "\n".join(line.replace("APPLIED", "Acme") if index % 3 == 0 else line for index, line in enumerate(lines))
+    app = parse_text("x.md", text, front_matter=False)
+    fields = read_fields(text.encode(), names=True)
+    assert (fields.status, fields.company) == (app.status or None, app.text("Company") or None)

@@ -34,7 +34,7 @@ from .config import Config
 from .errors import JobtrailError
 from .files import application_paths, read_application, repo_relative, write_atomic
 from .history import ApplicationHistory, RepositoryHistory, StatusChange
-from .parse import iso_date, parse_bytes, status_facts
+from .parse import iso_date, read_fields, status_facts
 
 APPLIED = "APPLIED"
 CACHE_VERSION = 1
@@ -226,8 +226,13 @@ class BlobReader:
             raise JobtrailError(f"reading file versions from git failed: {self._error}")
 
 
-def stream_log(repo: Any, revisions: list[str], applications_dir: str) -> Iterator[bytes]:
-    """The raw records of the log walk, oldest first, as git produces them."""
+def stream_log(repo: Any, revisions: list[str]) -> Iterator[bytes]:
+    """The raw records of the log walk, oldest first, as git produces them.
+
+    No pathspec: git limits a walk to a folder by comparing trees at every commit
+    (with ``--full-history``), which costs more than skipping the few other
+    files' entries here (measured: 0.75 s against 1.25 s for 10,000 commits).
+    """
     process = repo.git.log(
         "--raw",
         "-z",
@@ -239,8 +244,7 @@ def stream_log(repo: Any, revisions: list[str], applications_dir: str) -> Iterat
         "--reverse",
         "--format=%x1e%H%x1f%aI%x1f%at",
         *revisions,
-        "--",
-        applications_dir,
+        "--",  # revisions only: never read as paths
         as_process=True,
     )
     stdout: IO[bytes] = process.proc.stdout
@@ -408,7 +412,7 @@ def _walk(
     commits: list[Commit] = []
     revisions = [f"{since}..{head}"] if since else [head]
     try:
-        for record in stream_log(repo, revisions, applications_dir):
+        for record in stream_log(repo, revisions):
             commit = parse_log_record(record, is_application)
             if commit is None:
                 continue
@@ -495,8 +499,8 @@ def read_history(root: str, config: Config, *, today: datetime.date | None = Non
     for path in application_paths(config.applications_path):
         relative = repo_relative(path, root)
         data, _problem = read_application(path, relative, root, config.max_file_bytes)
-        app = parse_bytes(relative, data, front_matter=False) if data is not None else None
-        current_raw = app.status if app is not None and app.readable else ""
+        fields = read_fields(data, names=True) if data is not None else None
+        current_raw = (fields.status or "") if fields else ""
         current = known_status(current_raw, statuses)
         change = work_tree.changes.get(relative)
         number = state.paths.get(change.original_path or relative) if change else state.paths.get(relative)
@@ -507,16 +511,15 @@ def read_history(root: str, config: Config, *, today: datetime.date | None = Non
             before = None
             if lineage is not None and change.head_blob is not None:
                 before = lineage.effective.get(change.head_blob)
-            if current is not None and current != before:
-                facts = status_facts(data or b"")
-                date = event_date(current, facts, today.isoformat())
+            if current is not None and current != before and fields is not None:
+                date = event_date(current, (fields.status, fields.application_date), today.isoformat())
                 changes.append(StatusChange(current, datetime.date.fromisoformat(date), None))
             last_changed = today
         applications.append(
             ApplicationHistory(
                 path=relative,
-                company=app.company if app else "",
-                position=app.position if app else "",
+                company=(fields.company or "") if fields else "",
+                position=(fields.position or "") if fields else "",
                 status=current or current_raw,
                 changes=tuple(changes),
                 last_changed=last_changed,

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from .markdown import Heading, heading_of, headings, iter_headings, split_lines
-from .model import APPLICATION_DATE, STATUS, STATUS_ENTRY, Application, Section
+from .model import APPLICATION_DATE, COMPANY, POSITION, STATUS, STATUS_ENTRY, Application, Section
 from .problem import Problem, error
 
 BOM = b"\xef\xbb\xbf"
@@ -178,23 +178,31 @@ def _value_after(lines: list[str], heading: Heading) -> str | None:
     return None
 
 
-def status_facts(data: bytes, stop_unless: str = "APPLIED") -> tuple[str | None, str | None]:
-    """(status, Application Date) as the full parser reads them, reading no further than needed.
+class Fields(NamedTuple):
+    status: str | None
+    application_date: str | None
+    company: str | None
+    position: str | None
+
+
+def read_fields(data: bytes, *, names: bool = False, date_for: str = "APPLIED") -> Fields:
+    """The values the history needs, as the full parser reads them, reading no further than needed.
 
     The history reader calls this on every version of every file, so it stops as
-    soon as the status is known, unless the status is ``stop_unless`` (whose
-    Application Date matters).
+    soon as the status is known (and, with ``names``, the company and position),
+    unless the status is ``date_for``, whose Application Date matters.
     """
     text, _ = decode("", data)
     if text is None:
-        return None, None
+        return Fields(None, None, None, None)
     lines = split_lines(text)
     start = 0
     if lines and _FRONT_MATTER_FENCE.match(lines[0]):
         start = next((index + 1 for index in range(1, len(lines)) if _FRONT_MATTER_CLOSE.match(lines[index])), 0)
+    values: dict[str, str | None] = {}
+    wanted = {APPLICATION_DATE, COMPANY, POSITION} if names else {APPLICATION_DATE}
     status: str | None = None
-    date: str | None = None
-    status_done = date_done = in_status = False
+    status_done = in_status = False
     seen: set[str] = set()
     for heading in iter_headings(lines[start:], start + 1):
         if heading.level <= 2:
@@ -204,13 +212,23 @@ def status_facts(data: bytes, stop_unless: str = "APPLIED") -> tuple[str | None,
                 seen.add(heading.text)
                 if heading.text == STATUS:
                     in_status = True
-                elif heading.text == APPLICATION_DATE:
-                    date, date_done = _value_after(lines, heading), True
+                elif heading.text in wanted:
+                    values[heading.text] = _value_after(lines, heading)
         elif heading.level == 3 and in_status and not status_done and heading.text == STATUS_ENTRY:
             status, status_done = _value_after(lines, heading), True
-        if status_done and (date_done or (status or "").upper() != stop_unless):
+        if (
+            status_done
+            and (not names or (COMPANY in values and POSITION in values))
+            and (APPLICATION_DATE in values or (status or "").upper() != date_for)
+        ):
             break
-    return status, date
+    return Fields(status, values.get(APPLICATION_DATE), values.get(COMPANY), values.get(POSITION))
+
+
+def status_facts(data: bytes) -> tuple[str | None, str | None]:
+    """(status, Application Date when the status is APPLIED) of one version of a file."""
+    fields = read_fields(data)
+    return fields.status, fields.application_date
 
 
 def iso_date(value: object) -> datetime.date | None:

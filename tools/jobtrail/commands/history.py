@@ -41,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
     wanted = next((app for app in history.applications if app.path == wanted_path), None)
     history = _only(history, wanted)
     if args.json:
-        print(json.dumps(history.as_json(), indent=2, ensure_ascii=False))
+        # Pretty for a person; compact (and much faster to write) for a program.
+        print(json.dumps(history.as_json(), indent=2 if sys.stdout.isatty() else None, ensure_ascii=False))
     else:
         text = format_text(history)
         if text:

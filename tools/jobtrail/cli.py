@@ -42,7 +42,8 @@ PARSERS = {
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jobtrail", description="Job applications as Markdown in git.")
     parser.add_argument("--version", action="version", version=f"jobtrail {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    # An explicit prog keeps argparse from building a help formatter (and importing shutil) on every run.
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, prog="jobtrail")
     for add in PARSERS.values():
         add(commands)
     return parser

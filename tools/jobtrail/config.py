@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from .errors import JobtrailError
 from .template import Template, default_template_text, template_from_text
+
+# `typing` is not imported at run time: `check` runs on every commit and its start-up is measured.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 DEFAULT_ACTIVE = ("PENDING", "APPLIED", "SCREENING", "INTERVIEWING", "OFFER")
 DEFAULT_CLOSED = ("ACCEPTED", "REJECTED", "WITHDRAWN", "DECLINED", "GHOSTED")
@@ -59,6 +62,8 @@ class Config:
 
 
 def _read_toml(path: str) -> dict[str, Any]:
+    import tomllib  # only repositories with a configuration file pay for it
+
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
@@ -68,12 +73,21 @@ def _read_toml(path: str) -> dict[str, Any]:
         raise JobtrailError(f"{path}: cannot read ({exc.strerror})") from None
 
 
+def _mentions_jobtrail(path: str) -> bool:
+    """A cheap look before parsing TOML: most pyproject.toml files have no jobtrail table."""
+    try:
+        with open(path, "rb") as handle:
+            return b"[tool.jobtrail" in handle.read()
+    except OSError:
+        return False
+
+
 def _settings(root: str) -> tuple[dict[str, Any], str | None]:
     own = os.path.join(root, "jobtrail.toml")
     if os.path.isfile(own):
         return _read_toml(own), "jobtrail.toml"
     pyproject = os.path.join(root, "pyproject.toml")
-    if os.path.isfile(pyproject):
+    if os.path.isfile(pyproject) and _mentions_jobtrail(pyproject):
         tool = _read_toml(pyproject).get("tool", {})
         if isinstance(tool, dict) and isinstance(tool.get("jobtrail"), dict):
             return tool["jobtrail"], "pyproject.toml [tool.jobtrail]"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -95,6 +94,8 @@ def locked(lock_path: str) -> Iterator[None]:
 
 @contextmanager
 def _temporary_beside(path: str) -> Iterator[tuple[int, str]]:
+    import tempfile  # writers only: `check` never pays for it
+
     folder = os.path.dirname(os.path.abspath(path))
     descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
     try:

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any, NamedTuple
+from dataclasses import dataclass
 
 from .markdown import Heading, heading_of, headings, iter_headings, split_lines
 from .model import APPLICATION_DATE, COMPANY, POSITION, STATUS, STATUS_ENTRY, Application, Section
 from .problem import Problem, error
+
+# `typing` is not imported at run time: `check` runs on every commit and its start-up is measured.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 BOM = b"\xef\xbb\xbf"
 _FRONT_MATTER_FENCE = re.compile(r"^-{3,}[ \t]*$")
@@ -178,7 +183,8 @@ def _value_after(lines: list[str], heading: Heading) -> str | None:
     return None
 
 
-class Fields(NamedTuple):
+@dataclass(frozen=True)
+class Fields:
     status: str | None
     application_date: str | None
     company: str | None

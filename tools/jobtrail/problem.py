@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
-from typing import Literal
 
-Severity = Literal["error", "warning"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # `typing` is not imported at run time: `check` start-up is measured
+    from typing import Literal
+
+    Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, order=True)
@@ -33,6 +35,8 @@ def warning(path: str, line: int, code: str, message: str, column: int = 1) -> P
 
 
 def problems_as_json(problems: list[Problem]) -> str:
+    import json
+
     return json.dumps([asdict(problem) for problem in problems], indent=2, ensure_ascii=False)
 
 

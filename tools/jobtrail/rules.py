@@ -11,7 +11,6 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from .config import Config
 from .model import APPLICATION_DATE, COMPANY, JOB_URL, Application
@@ -203,6 +202,8 @@ def application_date(app: Application, context: CheckContext) -> Iterator[Proble
 
 def url_problem(text: str) -> str | None:
     """Why ``text`` is not an http(s) URL, or None when it is one."""
+    from urllib.parse import urlsplit  # only files with a URL pay for it
+
     match = _LINK_TARGET.match(text)
     target = (match.group("angle") or match.group("link") or "") if match else text
     try:

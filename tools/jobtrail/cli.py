@@ -21,11 +21,6 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
 
-def _add_index(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("index", help="regenerate INDEX.md and HISTORY.md")
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when either file would change")
-
-
 def _add_history(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("history", help="status history read from the git commits")
     parser.add_argument("app", nargs="?", metavar="APP", help="a path, a file stem or a unique prefix of a stem")
@@ -34,7 +29,6 @@ def _add_history(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 PARSERS = {
     "check": _add_check,
-    "index": _add_index,
     "history": _add_history,
 }
 

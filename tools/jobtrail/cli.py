@@ -27,9 +27,25 @@ def _add_history(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
+def _add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("new", help="create applications/<slug>.md from the template")
+    parser.add_argument("company", metavar="COMPANY")
+    parser.add_argument("position", metavar="POSITION")
+    parser.add_argument("--url", metavar="URL", help="the job listing's address")
+
+
+def _add_status(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("status", help="change an application's status in place")
+    parser.add_argument("app", metavar="APP", help="a path, a file stem or a unique prefix of a stem")
+    parser.add_argument("status", metavar="STATUS", help="the new status (any letter case)")
+    parser.add_argument("--reason", metavar="TEXT", help="add a dated line with TEXT under ## Notes")
+
+
 PARSERS = {
     "check": _add_check,
     "history": _add_history,
+    "new": _add_new,
+    "status": _add_status,
 }
 
 

@@ -79,6 +79,30 @@ def read_application(path: str, shown: str, root: str, max_bytes: int) -> tuple[
     return data, None
 
 
+def create_exclusive(path: str, data: bytes) -> None:
+    """Create ``path`` holding ``data``, complete or not at all; FileExistsError when it exists.
+
+    The data is written to a temporary file first and then hard-linked into
+    place, which (unlike a rename) never replaces an existing file. Where hard
+    links are not supported, an ``O_EXCL`` create is the fallback.
+    """
+    with _temporary_beside(path) as (descriptor, temporary):
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o644)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            raise
+        except OSError:
+            with open(path, "xb") as target:
+                target.write(data)
+        finally:
+            os.unlink(temporary)
+
+
 @contextmanager
 def locked(lock_path: str) -> Iterator[None]:
     """Hold an exclusive advisory lock on ``lock_path`` (created if needed): one writer at a time."""

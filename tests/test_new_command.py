@@ -1,0 +1,99 @@
+"""`jobtrail new COMPANY POSITION [--url URL]` on real temporary repositories."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import Repo, reddit_text
+from jobtrail.parse import parse_bytes
+
+REDDIT = "applications/reddit-senior-machine-learning-engineer-safety.md"
+
+
+def test_creates_the_file_from_the_template_and_it_passes_check(repo: Repo, run_cli) -> None:
+    result = run_cli(repo.root, "new", "Acme Corp", "Data Engineer, Platform", "--url", "https://acme.example/jobs/7")
+
+    assert (result.status, result.out, result.err) == (0, "applications/acme-corp-data-engineer-platform.md\n", "")
+    app = parse_bytes("x", (repo.applications / "acme-corp-data-engineer-platform.md").read_bytes())
+    assert (app.company, app.position, app.text("Job URL"), app.status) == (
+        "Acme Corp",
+        "Data Engineer, Platform",
+        "https://acme.example/jobs/7",
+        "PENDING",
+    )
+    problems = json.loads(run_cli(repo.root, "check", "--format", "json").out)
+    assert {p["severity"] for p in problems} == {"warning"}
+    assert {p["code"] for p in problems} == {"JT701"}  # the template's other placeholders, left for the user
+
+
+def test_without_url_the_placeholder_stays(repo: Repo, run_cli) -> None:
+    assert run_cli(repo.root, "new", "Acme", "Engineer").status == 0
+    text = (repo.applications / "acme-engineer.md").read_text()
+    assert "## Job URL\n[URL to job listing]\n" in text
+    assert run_cli(repo.root, "check").status == 0
+
+
+def test_refuses_to_overwrite(repo: Repo, run_cli) -> None:
+    before = (repo.root / REDDIT).read_bytes()
+
+    result = run_cli(repo.root, "new", "Reddit", "Senior Machine Learning Engineer, Safety")
+
+    assert result.status == 1
+    assert f"{REDDIT} already exists" in result.err
+    assert (repo.root / REDDIT).read_bytes() == before
+    assert sorted(path.name for path in repo.applications.iterdir()) == [Path(REDDIT).name]
+
+
+def test_warns_about_the_same_company_and_position_or_url(repo: Repo, run_cli) -> None:
+    repo.write(
+        "old-name.md",
+        reddit_text().replace("Reddit\n", "Acme\n", 1).replace("[URL to job listing]", "https://acme.example/jobs/1"),
+    )
+
+    same_job = run_cli(repo.root, "new", "ACME", "senior machine learning engineer, safety")
+    same_url = run_cli(repo.root, "new", "Acme", "Another Role", "--url", "https://www.acme.example/jobs/1/")
+
+    assert same_job.status == 0 and same_url.status == 0
+    assert "applications/old-name.md has the same company and position" in same_job.err
+    assert "applications/old-name.md has the same Job URL" in same_url.err
+    assert (repo.applications / "acme-another-role.md").exists()
+
+
+def test_bad_url_is_a_usage_error_and_creates_nothing(repo: Repo, run_cli) -> None:
+    result = run_cli(repo.root, "new", "Acme", "Engineer", "--url", "javascript:alert(1)")
+    assert result.status == 2 and "unsafe" in result.err
+    assert not (repo.applications / "acme-engineer.md").exists()
+
+
+def test_values_that_markdown_would_misread_are_refused(repo: Repo, run_cli) -> None:
+    assert run_cli(repo.root, "new", "# Acme", "Engineer").status == 2
+    assert run_cli(repo.root, "new", "Acme", "```").status == 2
+    assert run_cli(repo.root, "new", "日本", "会社").status == 2
+    assert sorted(path.name for path in repo.applications.iterdir()) == [Path(REDDIT).name]
+
+
+def test_uses_the_repository_template(repo: Repo, run_cli) -> None:
+    (repo.root / "template.md").write_text(
+        "# Application Details\n\n## Company\n[Who]\n\n## Position\n\n## Status\n### Application\nPENDING\n\n## Referral\n[Who referred you]\n"
+    )
+
+    result = run_cli(repo.root, "new", "Acme", "Engineer")
+
+    assert result.status == 0
+    assert (repo.applications / "acme-engineer.md").read_text() == (
+        "# Application Details\n\n## Company\nAcme\n\n## Position\nEngineer\n\n"
+        "## Status\n### Application\nPENDING\n\n## Referral\n[Who referred you]\n"
+    )
+
+
+def test_from_a_subfolder_and_without_an_applications_folder(repo: Repo, run_cli) -> None:
+    for path in repo.applications.iterdir():
+        path.unlink()
+    repo.applications.rmdir()
+    (repo.root / "docs").mkdir()
+
+    result = run_cli(repo.root / "docs", "new", "Acme", "Engineer")
+
+    assert result.status == 0
+    assert (repo.applications / "acme-engineer.md").is_file()

@@ -1,0 +1,75 @@
+"""What `jobtrail new` makes: the template with Company, Position and Job URL filled in.
+
+Pure: text in, bytes out. The template's own bytes stay as they are apart from
+the filled values, so a user's template (its comments, its extra sections) is
+what a new application starts from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit
+
+from .edit import insert_line, replace_value
+from .model import COMPANY, JOB_URL, POSITION, Application
+from .parse import parse_bytes
+
+
+class FillError(ValueError):
+    """A value cannot go into the template as given."""
+
+
+def fill_template(template_text: str, values: Mapping[str, str]) -> bytes:
+    """The template's bytes with each ``## Section``'s value set; sections the template lacks are an error.
+
+    A value must read back as itself: text that Markdown would turn into a
+    heading or a code fence (``# Acme``, ```` ``` ````) is refused.
+    """
+    data = template_text.encode("utf-8")
+    structure = [
+        (heading.level, heading.text) for heading in parse_bytes("template", data, front_matter=False).headings
+    ]
+    for name, text in values.items():
+        if not text.strip() or "\n" in text or "\r" in text:
+            raise FillError(f"{name} must be one line of text")
+        app = parse_bytes("template", data, front_matter=False)
+        section = app.section(name)
+        if section is None:
+            raise FillError(f"the template has no `## {name}` section: add it to the template")
+        value = section.value()
+        if value is None:
+            data = insert_line(data, section.heading.line, text)
+        else:
+            data = replace_value(data, value, text)
+    filled = parse_bytes("new", data, front_matter=False)
+    for name, text in values.items():
+        if filled.text(name) != text.strip() or [(h.level, h.text) for h in filled.headings] != structure:
+            raise FillError(f"{name} `{text}` would not read back as written (Markdown syntax at its start?)")
+    return data
+
+
+def new_application(template_text: str, company: str, position: str, url: str | None) -> bytes:
+    values = {COMPANY: company.strip(), POSITION: position.strip()}
+    if url is not None:
+        values[JOB_URL] = url.strip()
+    return fill_template(template_text, values)
+
+
+def _url_key(url: str) -> str:
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.netloc.casefold().removeprefix('www.')}{path}{query}"
+
+
+def look_alikes(apps: Iterable[Application], company: str, position: str, url: str | None) -> list[tuple[str, str]]:
+    """(path, why) for each application with the same company and position, or the same Job URL."""
+    found: list[tuple[str, str]] = []
+    key = (company.strip().casefold(), position.strip().casefold())
+    wanted_url = _url_key(url) if url else None
+    for app in apps:
+        if (app.company.casefold(), app.position.casefold()) == key:
+            found.append((app.path, "same company and position"))
+        elif wanted_url and app.text(JOB_URL) and _url_key(app.text(JOB_URL)) == wanted_url:
+            found.append((app.path, "same Job URL"))
+    return found

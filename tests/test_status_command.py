@@ -83,16 +83,24 @@ def test_same_status_changes_nothing(repo: Repo, run_cli) -> None:
 
 
 @pytest.mark.parametrize(
-    ("argv", "message"),
+    ("argv", "message", "exit_status"),
     [
-        (("reddit", "APPLID"), "unknown status `APPLID`: did you mean APPLIED? use one of PENDING, APPLIED, SCREENING"),
-        (("nobody", "APPLIED"), "no application matches `nobody`"),
-        (("a", "APPLIED"), "`a` matches 2 applications"),
-        (("reddit", "APPLIED", "--reason", "two\nlines"), "--reason must be one line"),
+        (
+            ("reddit", "APPLID"),
+            "unknown status `APPLID`: did you mean APPLIED? use one of PENDING, APPLIED, SCREENING",
+            2,
+        ),
+        (("reddit", "APPLIED", "--reason", "two\nlines"), "--reason must be one line", 2),
+        (("nobody", "APPLIED"), "no application matches `nobody`", 1),
+        (
+            ("a", "APPLIED"),
+            "`a` matches 2 applications: applications/acme-engineer.md, applications/apple-engineer.md",
+            1,
+        ),
     ],
 )
-def test_mistakes_exit_2_and_leave_every_file_untouched(
-    repo: Repo, run_cli, argv: tuple[str, ...], message: str
+def test_mistakes_are_clear_errors_that_leave_every_file_untouched(
+    repo: Repo, run_cli, argv: tuple[str, ...], message: str, exit_status: int
 ) -> None:
     repo.write("acme-engineer.md", WITH_URL.replace("Reddit\n", "Acme\n", 1))
     repo.write("apple-engineer.md", WITH_URL.replace("Reddit\n", "Apple\n", 1))
@@ -100,7 +108,7 @@ def test_mistakes_exit_2_and_leave_every_file_untouched(
 
     result = run_cli(repo.root, "status", *argv)
 
-    assert result.status == 2
+    assert result.status == exit_status
     assert message in result.err
     assert "Traceback" not in result.err
     assert {path.name: path.read_bytes() for path in repo.applications.iterdir()} == before

@@ -6,25 +6,63 @@ import os
 
 from .config import Config
 from .errors import JobtrailError
-from .files import application_paths
+from .files import application_paths, repo_relative
+
+_SHOWN_CANDIDATES = 8
+
+
+def _stem(path: str) -> str:
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+def _listing(paths: list[str], root: str) -> str:
+    shown = [repo_relative(path, root) for path in paths[:_SHOWN_CANDIDATES]]
+    more = len(paths) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def _as_path(root: str, app: str) -> str | None:
+    """``app`` as an existing file: relative to the current folder, else to the repository root."""
+    for candidate in (os.path.abspath(app), os.path.join(root, app)):
+        if os.path.isfile(candidate):
+            return os.path.abspath(candidate)
+    return None
 
 
 def resolve_app(config: Config, app: str) -> str:
-    """The absolute path of the application ``app`` names; a clear error when none or several match."""
-    paths = application_paths(config.applications_path)
-    as_path = os.path.abspath(app)
-    if os.path.isfile(as_path):
-        return as_path
-    stems = {os.path.splitext(os.path.basename(path))[0]: path for path in paths}
-    wanted = os.path.splitext(os.path.basename(app))[0]
-    if wanted in stems:
-        return stems[wanted]
-    matches = sorted(stem for stem in stems if stem.startswith(wanted))
+    """The absolute path of the application file that ``app`` names.
+
+    In order: an existing file (relative to the current folder or the root);
+    a stem (``reddit-senior-machine-learning-engineer-safety``, ``.md`` optional);
+    the one stem that starts with ``app`` (letter case ignored). Raises a
+    JobtrailError (exit 1) naming the candidates when there is none or more than one.
+    """
+    root = config.root
+    found = _as_path(root, app)
+    if found is not None:
+        return found
+    every = application_paths(config.applications_path)
+    if not every:
+        raise JobtrailError(f"no applications in {config.applications_dir}/ yet: create one with `jobtrail new`")
+    wanted = app.removesuffix(".md")
+    if "/" in wanted or os.sep in wanted:
+        raise JobtrailError(f"{app}: no such file: check the path, or give just the name, such as `{_stem(every[0])}`")
+    exact = [path for path in every if _stem(path) == wanted]
+    if exact:
+        return os.path.abspath(exact[0])
+    query = wanted.casefold()
+    matches = [path for path in every if _stem(path).casefold().startswith(query)]
     if len(matches) == 1:
-        return stems[matches[0]]
-    if not matches:
+        return os.path.abspath(matches[0])
+    if matches:
         raise JobtrailError(
-            f"no application matches `{app}`: give a path, a file name or the start of one (see `jobtrail list`)"
+            f"`{app}` matches {len(matches)} applications: {_listing(matches, root)}: type more of the name"
         )
-    shown = ", ".join(matches[:8]) + (", ..." if len(matches) > 8 else "")
-    raise JobtrailError(f"`{app}` matches {len(matches)} applications ({shown}): type more of the name")
+    import difflib
+
+    close = difflib.get_close_matches(query, [_stem(path) for path in every], n=3, cutoff=0.6)
+    if close:
+        suggestion = f"did you mean {' or '.join(f'`{name}`' for name in close)}?"
+    else:
+        suggestion = f"known: {_listing(every, root)}"
+    raise JobtrailError(f"no application matches `{app}`: {suggestion} (`jobtrail list` shows them all)")

@@ -19,8 +19,8 @@ from ..files import display_path, find_root, read_application, write_atomic
 from ..model import APPLICATION_DATE, Application
 from ..parse import parse_bytes
 from ..problem import Problem
-from ..resolve import resolve_app
 from ..rules import CheckContext, check_application
+from ..selection import resolve_app
 
 APPLIED = "APPLIED"
 
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(root)
     status = status_from_argument(args.status, config)
     reason = reason_from_argument(args.reason) if args.reason is not None else None
-    path = resolve_app(root, config, args.app)
+    path = resolve_app(config, args.app)
     shown = display_path(path, root)
     data, app = _read(path, shown, config)
     if app.status == status:

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import Repo
 from jobtrail.config import load_config
-from jobtrail.errors import UsageError
-from jobtrail.resolve import resolve_app
+from jobtrail.errors import JobtrailError
+from jobtrail.selection import resolve_app
 
 REDDIT = "reddit-senior-machine-learning-engineer-safety"
 
@@ -37,15 +37,13 @@ def root(repo: Repo) -> Path:
 )
 def test_resolves(root: Path, app: str, expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(root)
-    found = resolve_app(str(root), load_config(str(root)), app)
+    found = resolve_app(load_config(str(root)), app)
     assert found == str(root / "applications" / f"{expected}.md")
 
 
 def test_a_path_relative_to_the_current_folder(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(root / "applications")
-    assert resolve_app(str(root), load_config(str(root)), "acme-data.md") == os.path.join(
-        root, "applications", "acme-data.md"
-    )
+    assert resolve_app(load_config(str(root)), "acme-data.md") == os.path.join(root, "applications", "acme-data.md")
 
 
 @pytest.mark.parametrize(
@@ -58,15 +56,15 @@ def test_a_path_relative_to_the_current_folder(root: Path, monkeypatch: pytest.M
         ("other/acme-data.md", "no such file"),
     ],
 )
-def test_unknown_or_ambiguous_is_a_usage_error_naming_candidates(
+def test_unknown_or_ambiguous_is_a_error_naming_candidates(
     root: Path, app: str, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(root)
-    with pytest.raises(UsageError) as raised:
-        resolve_app(str(root), load_config(str(root)), app)
+    with pytest.raises(JobtrailError) as raised:
+        resolve_app(load_config(str(root)), app)
     assert message in str(raised.value)
 
 
 def test_no_applications_at_all(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="jobtrail new"):
-        resolve_app(str(tmp_path), load_config(str(tmp_path)), "x")
+    with pytest.raises(JobtrailError, match="jobtrail new"):
+        resolve_app(load_config(str(tmp_path)), "x")

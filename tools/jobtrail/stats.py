@@ -1,0 +1,261 @@
+"""Numbers about a job search, computed from the status history: a pure function of its inputs.
+
+Definitions (the README repeats them):
+- An application was *sent* when it reached APPLIED or any later stage, or
+  ended REJECTED, ACCEPTED, DECLINED or GHOSTED (those imply it was sent);
+  WITHDRAWN alone does not.
+- It got a *response* when, once sent, it moved to a later active stage or to a
+  closed status other than GHOSTED and WITHDRAWN (silence and your own
+  withdrawal are not answers). Response rate = responses / sent.
+- The *funnel* counts, for each active stage, the applications that reached it
+  or a later one (so it never grows from one stage to the next).
+- *Days to first response*: from the APPLIED change to the first response.
+  *Days in a stage*: from entering a status to the next change, over finished
+  stays only (the stage an application is in now has not ended). A day count
+  is never negative (an Application Date can be earlier than the commit before).
+- *Sent per week*: applications by the ISO week of the day they were sent.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .config import Config
+from .history import ApplicationHistory, RepositoryHistory
+from .model import Application
+
+APPLIED = "APPLIED"
+NO_RESPONSE = frozenset({"GHOSTED", "WITHDRAWN"})
+NOT_SENT = frozenset({"WITHDRAWN"})
+GROUP_FIELDS = ("source", "resume")
+NOT_SET = "(not set)"
+
+
+@dataclass(frozen=True)
+class StageTime:
+    status: str
+    median_days: float
+    stays: int
+
+
+@dataclass(frozen=True)
+class GroupStats:
+    """The response numbers of the applications sharing one front matter value."""
+
+    value: str
+    applications: int
+    sent: int
+    responses: int
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.responses / self.sent if self.sent else None
+
+
+@dataclass(frozen=True)
+class Stats:
+    applications: int
+    sent: int
+    responses: int
+    funnel: tuple[tuple[str, int], ...]  # active stage -> applications that reached it (or a later one)
+    current: tuple[tuple[str, int], ...]  # every status -> applications in it now
+    days_to_first_response: float | None  # median
+    responses_timed: int  # responses with both dates known
+    days_in_stage: tuple[StageTime, ...]
+    sent_per_week: tuple[tuple[str, int], ...]  # ISO week ("2026-W32") -> applications sent, no week skipped
+    by_field: tuple[tuple[str, tuple[GroupStats, ...]], ...]  # ("source", groups), ("resume", groups)
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.responses / self.sent if self.sent else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "applications": self.applications,
+            "sent": self.sent,
+            "responses": self.responses,
+            "response_rate": _rounded(self.response_rate),
+            "funnel": [{"status": status, "reached": count} for status, count in self.funnel],
+            "current": {status: count for status, count in self.current},
+            "median_days_to_first_response": self.days_to_first_response,
+            "days_in_stage": [
+                {"status": stage.status, "median_days": stage.median_days, "stays": stage.stays}
+                for stage in self.days_in_stage
+            ],
+            "sent_per_week": [{"week": week, "sent": count} for week, count in self.sent_per_week],
+            "by": {
+                name: [
+                    {
+                        "value": group.value,
+                        "applications": group.applications,
+                        "sent": group.sent,
+                        "responses": group.responses,
+                        "response_rate": _rounded(group.response_rate),
+                    }
+                    for group in groups
+                ]
+                for name, groups in self.by_field
+            },
+        }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+@dataclass(frozen=True)
+class _Stages:
+    """Where each status stands in the workflow."""
+
+    active: tuple[str, ...]
+    closed: tuple[str, ...]
+    applied: int  # the index of APPLIED among the active stages
+
+    @classmethod
+    def of(cls, config: Config) -> _Stages:
+        active = config.workflow.active
+        applied = active.index(APPLIED) if APPLIED in active else min(1, len(active) - 1)
+        return cls(active, config.workflow.closed, applied)
+
+    def implies_sent(self, status: str) -> bool:
+        if status in self.active:
+            return self.active.index(status) >= self.applied
+        return status in self.closed and status not in NOT_SENT
+
+    def is_response(self, status: str) -> bool:
+        if status in self.active:
+            return self.active.index(status) > self.applied
+        return status in self.closed and status not in NO_RESPONSE
+
+    def reach(self, statuses: Iterable[str]) -> int:
+        """The furthest active stage reached (0 at least: every application starts in the pipeline)."""
+        furthest = 0
+        for status in statuses:
+            if status in self.active:
+                furthest = max(furthest, self.active.index(status))
+            elif self.implies_sent(status):
+                furthest = max(furthest, self.applied)
+        return furthest
+
+
+def _days(start: datetime.date, end: datetime.date) -> int:
+    return max(0, (end - start).days)
+
+
+def _median(values: Sequence[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def _iso_week(day: datetime.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _weeks(days: Sequence[datetime.date]) -> tuple[tuple[str, int], ...]:
+    if not days:
+        return ()
+    counts: dict[str, int] = {}
+    for day in days:
+        counts[_iso_week(day)] = counts.get(_iso_week(day), 0) + 1
+    monday = min(days) - datetime.timedelta(days=min(days).weekday())
+    weeks: list[tuple[str, int]] = []
+    while monday <= max(days):
+        weeks.append((_iso_week(monday), counts.get(_iso_week(monday), 0)))
+        monday += datetime.timedelta(days=7)
+    return tuple(weeks)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What one application's history says, in the terms above."""
+
+    sent_on: datetime.date | None
+    sent: bool
+    responded: bool
+    days_to_response: int | None
+    reach: int
+
+    @classmethod
+    def of(cls, app: ApplicationHistory, stages: _Stages) -> _Outcome:
+        changes = app.changes
+        sent_at = next((index for index, change in enumerate(changes) if stages.implies_sent(change.status)), None)
+        response = None
+        if sent_at is not None:
+            response = next((change for change in changes[sent_at:] if stages.is_response(change.status)), None)
+        applied = next((change.date for change in changes if change.status == stages.active[stages.applied]), None)
+        return cls(
+            sent_on=changes[sent_at].date if sent_at is not None else None,
+            sent=sent_at is not None,
+            responded=response is not None,
+            days_to_response=_days(applied, response.date) if response is not None and applied is not None else None,
+            reach=stages.reach(change.status for change in changes),
+        )
+
+
+def _group_value(app: Application | None, name: str) -> str:
+    value = app.front_matter.get(name) if app is not None else None
+    return value.strip() if isinstance(value, str) and value.strip() else NOT_SET
+
+
+def _groups(
+    histories: Sequence[ApplicationHistory],
+    outcomes: Sequence[_Outcome],
+    apps: Mapping[str, Application],
+    name: str,
+) -> tuple[GroupStats, ...]:
+    values = [_group_value(apps.get(history.path), name) for history in histories]
+    if all(value == NOT_SET for value in values):
+        return ()
+    groups: list[GroupStats] = []
+    for value in sorted(set(values), key=lambda value: (value == NOT_SET, value.casefold())):
+        members = [outcome for outcome, own in zip(outcomes, values, strict=True) if own == value]
+        groups.append(
+            GroupStats(
+                value,
+                len(members),
+                sum(outcome.sent for outcome in members),
+                sum(outcome.responded for outcome in members),
+            )
+        )
+    return tuple(groups)
+
+
+def compute_stats(history: RepositoryHistory, apps: Iterable[Application], config: Config) -> Stats:
+    """The numbers for every application in ``history``; ``apps`` (same paths) supply the front matter."""
+    stages = _Stages.of(config)
+    by_path = {app.path: app for app in apps}
+    histories = history.applications
+    outcomes = [_Outcome.of(app, stages) for app in histories]
+    stays: dict[str, list[int]] = {}
+    for app in histories:
+        for change, following in zip(app.changes, app.changes[1:], strict=False):
+            stays.setdefault(change.status, []).append(_days(change.date, following.date))
+    timed = [outcome.days_to_response for outcome in outcomes if outcome.days_to_response is not None]
+    current = {status: 0 for status in config.workflow.statuses}
+    for app in histories:
+        if app.status in current:
+            current[app.status] += 1
+    return Stats(
+        applications=len(histories),
+        sent=sum(outcome.sent for outcome in outcomes),
+        responses=sum(outcome.responded for outcome in outcomes),
+        funnel=tuple(
+            (stage, sum(outcome.reach >= index for outcome in outcomes)) for index, stage in enumerate(stages.active)
+        ),
+        current=tuple(current.items()),
+        days_to_first_response=_median(timed),
+        responses_timed=len(timed),
+        days_in_stage=tuple(
+            StageTime(status, float(statistics.median(stays[status])), len(stays[status]))
+            for status in config.workflow.statuses
+            if status in stays
+        ),
+        sent_per_week=_weeks([outcome.sent_on for outcome in outcomes if outcome.sent_on is not None]),
+        by_field=tuple(
+            (name, groups) for name in GROUP_FIELDS if (groups := _groups(histories, outcomes, by_path, name))
+        ),
+    )

@@ -41,11 +41,33 @@ def _add_status(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     parser.add_argument("--reason", metavar="TEXT", help="add a dated line with TEXT under ## Notes")
 
 
+def _add_list(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("list", help="applications as a table: status, since when, days waiting")
+    parser.add_argument(
+        "--status", action="append", metavar="S", help="only this status (repeatable; also `active`, `closed`)"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _add_stats(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("stats", help="funnel, response rate, time in each stage")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("export", help="every application with its status history, as CSV, JSON or ICS")
+    parser.add_argument("--format", choices=("csv", "json", "ics"), required=True, help="output format")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+
+
 PARSERS = {
     "check": _add_check,
     "history": _add_history,
     "new": _add_new,
     "status": _add_status,
+    "list": _add_list,
+    "stats": _add_stats,
+    "export": _add_export,
 }
 
 

@@ -1,0 +1,200 @@
+"""`jobtrail export`: CSV read back with the csv module, JSON, and an RFC 5545 calendar."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import Repo, reddit_text
+from jobtrail.config import Config, load_config
+from jobtrail.export import ExportRecord, calendar_events, fold, ics_text, neutralise, to_csv, to_ics
+from jobtrail.history import StatusChange
+
+REDDIT = reddit_text()
+NAME = "reddit-senior-machine-learning-engineer-safety.md"
+
+
+def with_status(status: str, date: str | None = None, text: str = REDDIT) -> str:
+    text = text.replace("### Application\nPENDING", f"### Application\n{status}")
+    return text.replace("[Current date in YYYY-MM-DD format]", date) if date else text
+
+
+@pytest.fixture
+def scripted(repo: Repo) -> Repo:
+    """Reddit PENDING -> APPLIED -> SCREENING; a company named like a formula; an interview and a follow-up."""
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    front = (
+        "---\nsource: LinkedIn\nfollow_up: 2026-08-20\ninterviews: [2026-08-12, 2026-08-14]\ntags: [ml, remote]\n---\n"
+    )
+    repo.write(NAME, front + with_status("APPLIED", "2026-08-03"))
+    repo.commit("applied", date="2026-08-04T09:00:00+00:00")
+    repo.write(NAME, front + with_status("SCREENING", "2026-08-03"))
+    repo.commit("screening", date="2026-08-08T09:00:00+00:00")
+    evil = REDDIT.replace("Reddit\n", '=HYPERLINK("http://evil.example","x")\n', 1).replace(
+        "Senior Machine Learning Engineer, Safety\n", 'Engineer, "Data"; Platform\n', 1
+    )
+    repo.write(
+        "evil-engineer.md",
+        "---\nfollow_up: 2026-08-30\nsource: '@mention'\n---\n" + with_status("REJECTED", "2026-08-02", evil),
+    )
+    repo.commit("evil", date="2026-08-09T09:00:00+00:00")
+    return repo
+
+
+def test_csv_reads_back_with_the_csv_module(scripted: Repo, run_cli) -> None:
+    result = run_cli(scripted.root, "export", "--format", "csv", "--output", "out.csv")
+
+    assert result.status == 0
+    data = (scripted.root / "out.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfpath,") and b"\r\n" in data
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    by_path = {row["path"]: row for row in rows}
+    reddit = by_path[f"applications/{NAME}"]
+    evil = by_path["applications/evil-engineer.md"]
+    assert reddit["status"] == "SCREENING"
+    assert reddit["history"] == "PENDING 2026-08-01; APPLIED 2026-08-03; SCREENING 2026-08-08"
+    assert (reddit["since"], reddit["application_date"], reddit["job_url"]) == ("2026-08-08", "2026-08-03", "")
+    assert (reddit["source"], reddit["tags"], reddit["interviews"]) == (
+        "LinkedIn",
+        "ml; remote",
+        "2026-08-12; 2026-08-14",
+    )
+    assert evil["company"] == '\'=HYPERLINK("http://evil.example","x")'  # shown as text, never run
+    assert evil["position"] == 'Engineer, "Data"; Platform'
+    assert evil["source"] == "'@mention"
+    assert evil["history"] == "REJECTED 2026-08-09"
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
+def test_neutralise(cell: str, expected: str) -> None:
+    assert neutralise(cell) == expected
+
+
+def test_json_export(scripted: Repo, run_cli) -> None:
+    result = run_cli(scripted.root, "export", "--format", "json")
+
+    data = json.loads(result.out)
+    reddit = next(app for app in data["applications"] if app["path"] == f"applications/{NAME}")
+    assert [(h["status"], h["date"]) for h in reddit["history"]] == [
+        ("PENDING", "2026-08-01"),
+        ("APPLIED", "2026-08-03"),
+        ("SCREENING", "2026-08-08"),
+    ]
+    assert all(len(h["commit"]) == 40 for h in reddit["history"])
+    assert reddit["front_matter"] == {
+        "source": "LinkedIn",
+        "follow_up": "2026-08-20",
+        "interviews": ["2026-08-12", "2026-08-14"],
+        "tags": ["ml", "remote"],
+    }
+    assert (reddit["status"], reddit["since"], reddit["application_date"], reddit["job_url"]) == (
+        "SCREENING",
+        "2026-08-08",
+        "2026-08-03",
+        None,
+    )
+
+
+def unfold(data: bytes) -> list[str]:
+    return data.decode("utf-8").replace("\r\n ", "").split("\r\n")
+
+
+def test_ics_export(scripted: Repo, run_cli) -> None:
+    first = run_cli(scripted.root, "export", "--format", "ics")
+    again = run_cli(scripted.root, "export", "--format", "ics")
+
+    assert first.status == 0 and first.out == again.out  # stable: same UIDs, same DTSTAMP
+    lines = unfold(first.out.encode())
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-2:] == ["END:VCALENDAR", ""]
+    events = [line for line in lines if line.startswith(("UID:", "DTSTART", "SUMMARY:"))]
+    stem = NAME.removesuffix(".md")
+    assert events == [
+        f"UID:{stem}-interview-20260812@jobtrail",
+        "DTSTART;VALUE=DATE:20260812",
+        "SUMMARY:Interview: Reddit — Senior Machine Learning Engineer\\, Safety",
+        f"UID:{stem}-interview-20260814@jobtrail",
+        "DTSTART;VALUE=DATE:20260814",
+        "SUMMARY:Interview: Reddit — Senior Machine Learning Engineer\\, Safety",
+        f"UID:{stem}-follow-up-20260820@jobtrail",
+        "DTSTART;VALUE=DATE:20260820",
+        "SUMMARY:Follow up: Reddit — Senior Machine Learning Engineer\\, Safety",
+    ]  # the rejected application's follow-up is left out
+    assert "DTSTAMP:20260809T000000Z" in lines  # the newest date in the history, not the clock
+    assert "DTEND;VALUE=DATE:20260813" in lines
+
+
+def test_ics_lines_are_folded_at_75_octets_and_crlf_terminated(tmp_path: Path) -> None:
+    config = load_config(str(tmp_path))
+    record = ExportRecord(
+        "applications/x.md",
+        "Société Générale, Zürich; \\ office",
+        "Ingénieur " * 12,
+        "APPLIED",
+        "https://example.com/" + "a" * 100,
+        "",
+        {"follow_up": datetime.date(2026, 8, 20)},
+        (StatusChange("APPLIED", datetime.date(2026, 8, 1), None),),
+    )
+
+    data = to_ics([record], config, datetime.date(2026, 8, 1))
+
+    physical = data.split(b"\r\n")
+    assert physical[-1] == b"" and b"\n" not in data.replace(b"\r\n", b"")
+    assert all(len(line) <= 75 for line in physical)
+    assert any(line.startswith(b" ") for line in physical)
+    for line in physical:
+        line.decode("utf-8")  # never cut inside a character
+    summary = next(line for line in unfold(data) if line.startswith("SUMMARY:"))
+    assert summary == "SUMMARY:Follow up: " + ics_text(f"{record.company} — {record.position}")
+    assert "Société Générale\\, Zürich\\; \\\\ office" in summary
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("a,b;c\\d", "a\\,b\\;c\\\\d"), ("one\ntwo\r\nthree", "one\\ntwo\\nthree"), ("bell\x07", "bell")],
+)
+def test_ics_text_escaping(text: str, expected: str) -> None:
+    assert ics_text(text) == expected
+
+
+def test_fold_keeps_short_lines_and_multibyte_characters() -> None:
+    assert fold("SUMMARY:short") == "SUMMARY:short"
+    folded = fold("X:" + "é" * 80)
+    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
+    assert folded.replace("\r\n ", "") == "X:" + "é" * 80
+
+
+def test_calendar_skips_dates_that_are_not_dates(tmp_path: Path) -> None:
+    config: Config = load_config(str(tmp_path))
+    record = ExportRecord(
+        "applications/x.md", "A", "B", "APPLIED", "", "", {"follow_up": "soon", "interviews": ["2026-13-01"]}, ()
+    )
+    assert calendar_events([record], config) == []
+
+
+def test_export_with_no_applications_is_just_the_header(repo: Repo, run_cli) -> None:
+    (repo.applications / NAME).unlink()
+    assert to_csv([]) == "\ufeffpath,company,position,status,since,application_date,job_url,history\r\n".encode()
+    assert run_cli(repo.root, "export", "--format", "csv").status == 0
+
+
+def test_format_is_required(repo: Repo, run_cli) -> None:
+    assert run_cli(repo.root, "export").status == 2
+    assert run_cli(repo.root, "export", "--format", "xlsx").status == 2

@@ -1,0 +1,259 @@
+"""Every application with its fields, current status and dated history, as JSON, CSV or a calendar.
+
+Pure: records in, text or bytes out.
+- CSV is UTF-8 with a byte order mark (so spreadsheet programs read it as UTF-8),
+  CRLF rows, quoted by the csv module; a cell that starts with ``=``, ``+``,
+  ``-``, ``@``, a tab or a carriage return gets a leading ``'`` so a spreadsheet
+  shows it as text instead of running it as a formula.
+- ICS (RFC 5545) has one all-day event per follow-up date (``follow_up``,
+  ``next_action``; active applications only) and per interview date
+  (``interviews``), with stable UIDs so a re-import updates instead of duplicating.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import __version__
+from .config import Config
+from .history import RepositoryHistory, StatusChange
+from .model import APPLICATION_DATE, JOB_URL, Application
+from .parse import iso_date
+from .template import is_placeholder
+
+BOM = "\ufeff"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BASE_COLUMNS = ("path", "company", "position", "status", "since", "application_date", "job_url", "history")
+KNOWN_FIELDS = ("source", "resume", "location", "tags", "follow_up", "next_action", "interviews")
+ICS_LINE_OCTETS = 75
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    path: str
+    company: str
+    position: str
+    status: str
+    job_url: str  # "" while it is a placeholder
+    application_date: str  # "" while it is a placeholder
+    front_matter: dict[str, Any]
+    changes: tuple[StatusChange, ...]
+
+    @property
+    def since(self) -> datetime.date | None:
+        return self.changes[-1].date if self.changes else None
+
+    def history_text(self) -> str:
+        return "; ".join(f"{change.status} {change.date.isoformat()}" for change in self.changes)
+
+
+def _filled(app: Application | None, name: str) -> str:
+    text = app.text(name) if app is not None else ""
+    return "" if is_placeholder(text) else text
+
+
+def export_records(history: RepositoryHistory, apps: Iterable[Application]) -> list[ExportRecord]:
+    """One record per application in ``history``; ``apps`` (same paths) supply the fields and front matter."""
+    by_path = {app.path: app for app in apps}
+    records = []
+    for entry in history.applications:
+        app = by_path.get(entry.path)
+        records.append(
+            ExportRecord(
+                path=entry.path,
+                company=entry.company,
+                position=entry.position,
+                status=entry.status,
+                job_url=_filled(app, JOB_URL),
+                application_date=_filled(app, APPLICATION_DATE),
+                front_matter=dict(app.front_matter) if app is not None else {},
+                changes=entry.changes,
+            )
+        )
+    return records
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def to_json(records: Sequence[ExportRecord]) -> str:
+    return json.dumps(
+        {
+            "applications": [
+                {
+                    "path": record.path,
+                    "company": record.company,
+                    "position": record.position,
+                    "status": record.status,
+                    "since": record.since.isoformat() if record.since else None,
+                    "application_date": record.application_date or None,
+                    "job_url": record.job_url or None,
+                    "front_matter": _jsonable(record.front_matter),
+                    "history": [change.as_json() for change in record.changes],
+                }
+                for record in records
+            ]
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet shows as text: a leading ``'`` before what would start a formula."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell_text(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(_jsonable(value), ensure_ascii=False, sort_keys=True)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _field_columns(records: Sequence[ExportRecord]) -> list[str]:
+    present = {key for record in records for key in record.front_matter}
+    return [key for key in KNOWN_FIELDS if key in present] + sorted(present - set(KNOWN_FIELDS))
+
+
+def _column_name(field: str) -> str:
+    # A front matter key named like a base column (`status`) keeps its own column.
+    return f"{field} (front matter)" if field in BASE_COLUMNS else field
+
+
+def to_csv(records: Sequence[ExportRecord]) -> bytes:
+    fields = _field_columns(records)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(name) for name in [*BASE_COLUMNS, *map(_column_name, fields)]])
+    for record in records:
+        base = [
+            record.path,
+            record.company,
+            record.position,
+            record.status,
+            record.since.isoformat() if record.since else "",
+            record.application_date,
+            record.job_url,
+            record.history_text(),
+        ]
+        extra = [_cell_text(record.front_matter.get(name)) for name in fields]
+        writer.writerow([neutralise(cell) for cell in [*base, *extra]])
+    return (BOM + out.getvalue()).encode("utf-8")
+
+
+# ---------------------------------------------------------------- ICS
+
+
+def ics_text(value: str) -> str:
+    """An RFC 5545 TEXT value: backslash, semicolon, comma and newlines escaped; other controls dropped."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    value = value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+    return "".join(char for char in value if char == "\t" or (ord(char) >= 0x20 and ord(char) != 0x7F))
+
+
+def fold(line: str) -> str:
+    """One content line folded at 75 octets (CRLF + space), never inside a UTF-8 sequence."""
+    pieces: list[str] = []
+    current, size, limit = "", 0, ICS_LINE_OCTETS
+    for char in line:
+        octets = len(char.encode("utf-8"))
+        if size + octets > limit:
+            pieces.append(current)
+            current, size, limit = "", 0, ICS_LINE_OCTETS - 1  # the leading space counts
+        current += char
+        size += octets
+    pieces.append(current)
+    return "\r\n ".join(pieces)
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    day: datetime.date
+    kind: str  # "follow-up", "next-action", "interview"
+    summary: str
+    description: str
+    uid: str
+
+
+def _title(record: ExportRecord) -> str:
+    return " — ".join(part for part in (record.company, record.position) if part) or record.path
+
+
+def _dates(value: Any) -> list[datetime.date]:
+    items = value if isinstance(value, list) else [value]
+    return [day for item in items if (day := iso_date(item)) is not None]
+
+
+def calendar_events(records: Sequence[ExportRecord], config: Config) -> list[CalendarEvent]:
+    events = []
+    for record in records:
+        stem = os.path.splitext(os.path.basename(record.path))[0]
+        wanted: list[tuple[str, str, Any]] = [("interview", "Interview", record.front_matter.get("interviews"))]
+        if not config.workflow.is_closed(record.status):
+            wanted += [
+                ("follow-up", "Follow up", record.front_matter.get("follow_up")),
+                ("next-action", "Next action", record.front_matter.get("next_action")),
+            ]
+        details = [f"Status: {record.status or 'unknown'}", f"File: {record.path}"]
+        if record.job_url:
+            details.append(record.job_url)
+        for kind, label, value in wanted:
+            for day in _dates(value):
+                events.append(
+                    CalendarEvent(
+                        day,
+                        kind,
+                        f"{label}: {_title(record)}",
+                        "\n".join(details),
+                        f"{stem}-{kind}-{day.strftime('%Y%m%d')}@jobtrail",
+                    )
+                )
+    return sorted(set(events), key=lambda event: (event.day, event.uid))
+
+
+def to_ics(records: Sequence[ExportRecord], config: Config, stamp: datetime.date) -> bytes:
+    """A calendar of the follow-ups and interviews; ``stamp`` (DTSTAMP) keeps the output reproducible."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//jobtrail//jobtrail {__version__}//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:Job applications",
+    ]
+    for event in calendar_events(records, config):
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{ics_text(event.uid)}",
+            f"DTSTAMP:{stamp.strftime('%Y%m%d')}T000000Z",
+            f"DTSTART;VALUE=DATE:{event.day.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{(event.day + datetime.timedelta(days=1)).strftime('%Y%m%d')}",
+            f"SUMMARY:{ics_text(event.summary)}",
+            f"DESCRIPTION:{ics_text(event.description)}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")

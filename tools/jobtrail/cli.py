@@ -60,6 +60,11 @@ def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
 
 
+def _add_init(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("init", help="make DIR (default: here) a jobtrail applications repository")
+    parser.add_argument("dir", nargs="?", metavar="DIR", help="the folder (created if needed)")
+
+
 PARSERS = {
     "check": _add_check,
     "history": _add_history,
@@ -68,6 +73,7 @@ PARSERS = {
     "list": _add_list,
     "stats": _add_stats,
     "export": _add_export,
+    "init": _add_init,
 }
 
 

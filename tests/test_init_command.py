@@ -1,0 +1,116 @@
+"""`jobtrail init [DIR]`: a ready repository, safe to run twice, never overwriting the user's files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from conftest import Repo, git
+from jobtrail.config import DEFAULT_ACTIVE, DEFAULT_CLOSED, DEFAULT_FOLLOW_UP_DAYS, load_config
+from jobtrail.template import default_template_text
+
+MADE = (".gitattributes", ".pre-commit-config.yaml", "jobtrail.toml", "template.md", "applications/.gitkeep")
+HOOKS = ("pre-commit", "post-commit", "post-merge", "post-checkout", "post-rewrite")
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {name: (root / name).read_bytes() for name in MADE}
+
+
+def test_init_a_new_folder_then_again(tmp_path: Path, run_cli) -> None:
+    target = tmp_path / "search"
+
+    first = run_cli(tmp_path, "init", "search")
+    files = snapshot(target)
+    second = run_cli(target, "init")
+
+    assert first.status == 0, first.err
+    assert [line.split()[0] for line in first.out.splitlines()[:-1]] == ["created"] * 6 + ["hooks"]
+    assert second.status == 0, second.err
+    assert [line.split()[0] for line in second.out.splitlines()[:-1]] == ["kept"] * 6 + ["hooks"]
+    assert snapshot(target) == files
+    for hook in HOOKS:
+        assert "pre-commit" in (target / ".git" / "hooks" / hook).read_text()
+    assert git(target, "config", "--get", "jobtrail.python").strip() == sys.executable
+
+
+def test_the_files_hold_the_defaults(tmp_path: Path, run_cli) -> None:
+    assert run_cli(tmp_path, "init").status == 0
+
+    config = load_config(str(tmp_path))
+    assert (config.workflow.active, config.workflow.closed) == (DEFAULT_ACTIVE, DEFAULT_CLOSED)
+    assert dict(config.follow_up_days) == DEFAULT_FOLLOW_UP_DAYS
+    assert config.template_path == "template.md"
+    assert (tmp_path / "template.md").read_text() == default_template_text()
+    hooks = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
+    assert [(hook["id"], hook["language"]) for hook in hooks] == [
+        ("jobtrail-check", "system"),
+        ("jobtrail-index", "system"),
+    ]
+    assert hooks[0]["entry"].endswith(" jobtrail check") and hooks[1]["entry"].endswith(" jobtrail index --hook")
+    assert (tmp_path / ".gitattributes").read_text().splitlines()[1::2] == [
+        "applications/** -text",
+        "INDEX.md merge=jobtrail-generated",
+    ]
+    assert "HISTORY.md merge=jobtrail-generated" in (tmp_path / ".gitattributes").read_text()
+    done = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"], cwd=tmp_path
+    )
+    assert done.returncode == 0
+
+
+def test_never_overwrites_the_users_files(repo: Repo, run_cli) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    (repo.root / "jobtrail.toml").write_text('active = ["TODO", "SENT"]\nclosed = ["DONE"]\n')
+    (repo.root / "template.md").write_text("# Application Details\n\n## Company\n[Company]\n")
+    (repo.root / ".gitattributes").write_bytes(b"* text=auto\r\n*.png binary")  # CRLF, no final newline
+    before = {name: (repo.root / name).read_bytes() for name in ("jobtrail.toml", "template.md")}
+    apps_before = {path.name: path.read_bytes() for path in repo.applications.iterdir()}
+
+    result = run_cli(repo.root, "init")
+
+    assert result.status == 0, result.err
+    assert "kept     .git (already a git repository)" in result.out
+    assert {name: (repo.root / name).read_bytes() for name in before} == before
+    assert {path.name: path.read_bytes() for path in repo.applications.iterdir()} == apps_before  # no .gitkeep either
+    assert (repo.root / ".gitattributes").read_bytes() == (
+        b"* text=auto\r\n*.png binary\r\n# added by jobtrail init\r\napplications/** -text\r\n"
+        b"INDEX.md merge=jobtrail-generated\r\nHISTORY.md merge=jobtrail-generated\r\n"
+    )
+    assert "updated  .gitattributes" in result.out
+    again = run_cli(repo.root, "init")
+    assert "kept     .gitattributes (it has jobtrail's lines)" in again.out
+
+
+def test_the_installed_hooks_check_a_commit_without_jobtrail_on_path(tmp_path: Path, run_cli) -> None:
+    assert run_cli(tmp_path, "init").status == 0
+    assert run_cli(tmp_path, "new", "Acme", "Data Engineer").status == 0
+    env = dict(os.environ)
+    env["PATH"] = os.path.dirname(shutil.which("git") or "/usr/bin/git") + os.pathsep + "/bin"
+    env.pop("JOBTRAIL_PYTHON", None)
+    env["SKIP"] = "jobtrail-index"  # `jobtrail index` is not this test's subject
+
+    def commit(message: str) -> subprocess.CompletedProcess[str]:
+        subprocess.run(["git", "add", "-A"], cwd=tmp_path, env=env, check=True)
+        return subprocess.run(["git", "commit", "-m", message], cwd=tmp_path, env=env, capture_output=True, text=True)
+
+    good = commit("acme")
+    path = tmp_path / "applications" / "acme-data-engineer.md"
+    path.write_text(path.read_text().replace("\nPENDING\n", "\nAPPLID\n"))
+    bad = commit("typo")
+
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "jobtrail check" in good.stdout + good.stderr
+    assert bad.returncode == 1
+    assert "JT401 unknown status `APPLID`" in bad.stdout + bad.stderr
+
+
+def test_dir_that_is_a_file_is_an_error(tmp_path: Path, run_cli) -> None:
+    (tmp_path / "file").write_text("x")
+    result = run_cli(tmp_path, "init", "file")
+    assert result.status == 1 and "is a file" in result.err

@@ -1,0 +1,40 @@
+"""Put text from application files into generated Markdown without letting it become markup.
+
+A company name such as ``Evil | Corp <script>alert(1)</script>`` must stay one
+table cell of plain text: no new cell, no new line, no HTML, no link.
+
+>>> inline("Evil | Corp <script>")
+'Evil \\\\| Corp \\\\<script\\\\>'
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+# Characters that can start inline markup (code, emphasis, links, HTML, entities,
+# strikethrough, math on code hosts) or end a table cell. Other punctuation stays
+# as it is so the file still reads well in a terminal.
+_MARKUP = re.compile(r"([\\`*_\[\]<>|&~$])")
+# Line breaks, other control characters and bidirectional overrides: a cell is one line,
+# and its characters show in the order they are written.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# A heading's closing sequence (`## Title #`) would swallow a trailing `#`.
+_TRAILING_HASHES = re.compile(r"(#+)$")
+
+
+def inline(text: str) -> str:
+    """``text`` as literal inline Markdown on one line (a table cell, a heading, a list item)."""
+    flat = " ".join(_CONTROLS.sub(" ", text).split())
+    escaped = _MARKUP.sub(r"\\\1", flat)
+    return _TRAILING_HASHES.sub(lambda match: "\\#" * len(match.group(1)), escaped)
+
+
+def link_target(path: str) -> str:
+    """A repository-relative path as a link destination: percent-encoded, so it is never a scheme."""
+    return quote(path, safe="/")
+
+
+def link(text: str, path: str) -> str:
+    """A Markdown link to a file in the repository, both parts escaped."""
+    return f"[{inline(text)}]({link_target(path)})"

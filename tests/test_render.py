@@ -237,3 +237,12 @@ def test_inline(text: str, expected: str) -> None:
 def test_link_target_is_percent_encoded() -> None:
     assert link("x", "applications/odd name (copy).md") == "[x](applications/odd%20name%20%28copy%29.md)"
     assert link("x", "javascript:alert(1)") == "[x](javascript%3Aalert%281%29)"
+
+
+def test_notes_about_a_git_operation_stay_out_of_the_files() -> None:
+    """A file generated during a rebase must equal the one generated after it."""
+    history, apps, problems, config = golden_case("custom-workflow")
+    assert history.notes and history.shallow
+    for text in (render_index(history, apps, problems, config), render_history(history, config, apps)):
+        assert "rebase" not in text
+        assert "shallow clone" in text

@@ -21,6 +21,16 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
 
+def _add_index(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("index", help="regenerate INDEX.md and HISTORY.md")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when either file would change")
+    parser.add_argument(
+        "--hook",
+        action="store_true",
+        help="for git hooks and pre-commit: wait while a merge or rebase is in progress; exit 1 when a file was rewritten",
+    )
+
+
 def _add_history(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("history", help="status history read from the git commits")
     parser.add_argument("app", nargs="?", metavar="APP", help="a path, a file stem or a unique prefix of a stem")
@@ -67,6 +77,7 @@ def _add_init(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 PARSERS = {
     "check": _add_check,
+    "index": _add_index,
     "history": _add_history,
     "new": _add_new,
     "status": _add_status,

@@ -109,13 +109,13 @@ def _table(header: Sequence[str], align: Sequence[str], rows: Sequence[Sequence[
     return lines
 
 
-def _counts(rows: Sequence[Row], config: Config) -> list[tuple[str, int]]:
+def status_counts(rows: Sequence[Row], config: Config) -> list[tuple[str, int]]:
     order = [*config.workflow.statuses, UNKNOWN]
     return [(status, count) for status in order if (count := sum(row.status == status for row in rows))]
 
 
 def _status_section(rows: Sequence[Row], config: Config) -> list[str]:
-    counts = _counts(rows, config)
+    counts = status_counts(rows, config)
     lines = ["## Status", ""]
     lines += _table(
         ("Status", "Applications"),
@@ -259,11 +259,15 @@ def _closed_section(rows: Sequence[Row], config: Config) -> list[str]:
 
 
 def _notes(history: RepositoryHistory) -> list[str]:
-    """What the reader should know about the history itself, one paragraph each."""
-    notes = [f"> **Note:** {inline(note)}" for note in history.notes]
-    if history.shallow:
-        notes.append("> **Note:** this is a shallow clone, so the history is cut short: run `git fetch --unshallow`.")
-    return [line for note in notes for line in (note, "")]
+    """What the reader should know about the history itself.
+
+    Only what the repository's content decides: the reader's notes about a git
+    operation in progress (a merge, a rebase, no commits yet) are for the
+    terminal, or a file generated during the operation would be stale once it ends.
+    """
+    if not history.shallow:
+        return []
+    return ["> **Note:** this is a shallow clone, so the history is cut short: run `git fetch --unshallow`.", ""]
 
 
 def render_index(

@@ -1,0 +1,154 @@
+"""Keep INDEX.md and HISTORY.md fresh: read the repository, render, write only what changed.
+
+``regenerate(root)`` is what `jobtrail index`, the git hooks and the watcher call.
+Reading, rendering and writing happen under one lock in the git folder, so two
+writers never interleave and the last one to finish wrote the newest state.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+from dataclasses import dataclass
+
+from .check import check_applications, load_application
+from .config import Config, load_config
+from .files import application_paths, locked, repo_relative, write_atomic
+from .gitlog import git_dirs, read_history
+from .model import Application
+from .render import HISTORY_FILE, INDEX_FILE, application_rows, render_history, render_index, status_counts
+from .rules import CheckContext
+
+MERGE_DRIVER = "jobtrail-generated"
+# While git is in the middle of one of these, the work tree is not a state to record:
+# hooks leave the files alone, and regenerate once the operation ends.
+_OPERATIONS = {
+    "MERGE_HEAD": "a merge",
+    "rebase-merge": "a rebase",
+    "rebase-apply": "a rebase",
+    "CHERRY_PICK_HEAD": "a cherry-pick",
+    "REVERT_HEAD": "a revert",
+    "BISECT_LOG": "a bisect",
+}
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    counts: tuple[tuple[str, int], ...]  # (status, applications), in workflow order
+    problems: int  # problems `jobtrail check` finds, errors and warnings
+    stale: tuple[str, ...]  # generated files whose content was (or would be) different
+    written: tuple[str, ...]  # files actually rewritten (none with check=True)
+    skipped: str | None = None  # the git operation in progress that made a hook wait
+
+    @property
+    def total(self) -> int:
+        return sum(count for _, count in self.counts)
+
+    def summary(self) -> str:
+        """``3 applications: 1 PENDING, 2 APPLIED; 0 problems.``"""
+        noun = "application" if self.total == 1 else "applications"
+        counts = ", ".join(f"{count} {status}" for status, count in self.counts)
+        problems = "1 problem" if self.problems == 1 else f"{self.problems} problems"
+        advice = " (run `jobtrail check`)" if self.problems else ""
+        return f"{self.total} {noun}{': ' + counts if counts else ''}; {problems}{advice}."
+
+
+def operation_in_progress(root: str) -> str | None:
+    """``a merge``, ``a rebase``, ... when git is in the middle of one, else None."""
+    git_dir = git_dirs(root).git_dir
+    return next((what for name, what in _OPERATIONS.items() if os.path.exists(os.path.join(git_dir, name))), None)
+
+
+def author_today(root: str) -> datetime.date:
+    """The date the next commit will carry, in its author's time zone.
+
+    Uncommitted changes are dated "today"; inside a pre-commit hook that must be
+    the date of the commit being made (``GIT_AUTHOR_DATE``, ``--date``, ``--amend``),
+    or the files would change right after the commit. ``git var`` knows it.
+    """
+    try:
+        done = subprocess.run(["git", "var", "GIT_AUTHOR_IDENT"], cwd=root, capture_output=True, text=True)
+        epoch, offset = done.stdout.split()[-2:]
+        sign = -1 if offset.startswith("-") else 1
+        zone = datetime.timezone(sign * datetime.timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])))
+        return datetime.datetime.fromtimestamp(int(epoch), zone).date()
+    except (OSError, ValueError):
+        return datetime.date.today()
+
+
+def ensure_merge_driver(root: str) -> None:
+    """Register the merge driver `.gitattributes` names for the generated files (best effort).
+
+    The driver keeps the current branch's version (``true`` leaves it in place and
+    reports success); the post-merge hook then regenerates both files.
+    """
+    key = f"merge.{MERGE_DRIVER}.driver"
+    if subprocess.run(["git", "config", "--get", key], cwd=root, capture_output=True).returncode == 0:
+        return
+    for name, value in (
+        (f"merge.{MERGE_DRIVER}.name", "jobtrail generated file: keep one side, the post-merge hook regenerates it"),
+        (key, "true"),
+    ):
+        subprocess.run(["git", "config", name, value], cwd=root, capture_output=True)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    files: dict[str, bytes]  # file name (at the root) -> content
+    counts: tuple[tuple[str, int], ...]
+    problems: int
+
+
+def render_repository(root: str, config: Config, today: datetime.date) -> Rendered:
+    """Both generated files as they should be now."""
+    history = read_history(root, config, today=today)
+    apps: dict[str, Application] = {}
+    for path in application_paths(config.applications_path):
+        relative = repo_relative(path, root)
+        apps[relative] = load_application(path, relative, config)
+    # Checked as of the newest date in the history, not the clock: the files are a function of the repository.
+    problems = check_applications(list(apps.values()), [], CheckContext(config, history.newest or today))
+    files = {
+        INDEX_FILE: render_index(history, apps, problems, config).encode("utf-8"),
+        HISTORY_FILE: render_history(history, config, apps).encode("utf-8"),
+    }
+    counts = status_counts(application_rows(history, apps, config), config)
+    return Rendered(files, tuple(counts), len(problems))
+
+
+def _current(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _stale(root: str, rendered: Rendered) -> tuple[str, ...]:
+    return tuple(name for name, data in rendered.files.items() if _current(os.path.join(root, name)) != data)
+
+
+def regenerate(
+    root: str, *, check: bool = False, today: datetime.date | None = None, wait_for_git: bool = False
+) -> IndexResult:
+    """Bring INDEX.md and HISTORY.md up to date (``check``: only say which are not).
+
+    ``wait_for_git``: do nothing while a merge, rebase, cherry-pick, revert or
+    bisect is in progress (for hooks and the watcher: writing then would dirty
+    the work tree under git's feet).
+    """
+    config = load_config(root)
+    if wait_for_git and (operation := operation_in_progress(root)):
+        return IndexResult((), 0, (), (), skipped=operation)
+    day = today or author_today(root)
+    if check:
+        rendered = render_repository(root, config, day)
+        return IndexResult(rendered.counts, rendered.problems, _stale(root, rendered), ())
+    with locked(os.path.join(git_dirs(root).git_dir, "jobtrail-index.lock")):
+        rendered = render_repository(root, config, day)
+        stale = _stale(root, rendered)
+        for name in stale:
+            write_atomic(os.path.join(root, name), rendered.files[name])
+    ensure_merge_driver(root)
+    return IndexResult(rendered.counts, rendered.problems, stale, stale)

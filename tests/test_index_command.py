@@ -181,10 +181,10 @@ def test_index_registers_the_merge_driver_and_check_does_not(repo: Repo, run_cli
 def test_hook_mode_fails_when_it_rewrote_and_passes_when_fresh(repo: Repo, run_cli) -> None:
     repo.commit("add reddit", date="2026-11-20T09:00:00+00:00")
 
-    first = run_cli(repo.root, "index", "--hook")
-    second = run_cli(repo.root, "index", "--hook")
+    first = run_cli(repo.root, "index", "--hook", "pre-commit")
+    second = run_cli(repo.root, "index", "--hook", "pre-commit")
 
-    assert first.status == 1 and "INDEX.md and HISTORY.md regenerated" in first.err
+    assert first.status == 1 and "INDEX.md and HISTORY.md regenerated: `git add` them" in first.err
     assert (second.status, second.out, second.err) == (0, "", "")
 
 
@@ -199,7 +199,7 @@ def test_hook_mode_waits_while_a_merge_is_in_progress(repo: Repo, run_cli) -> No
     merge = subprocess.run(["git", "merge", "-q", "other"], cwd=repo.root, capture_output=True)
     assert merge.returncode == 1  # a real conflict: MERGE_HEAD exists
 
-    result = run_cli(repo.root, "index", "--hook")
+    result = run_cli(repo.root, "index", "--hook", "pre-commit")
 
     assert (result.status, snapshot(repo)) == (0, {})
     assert "a merge is in progress" in result.err

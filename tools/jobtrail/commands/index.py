@@ -1,4 +1,4 @@
-"""`jobtrail index [--check] [--hook]`: regenerate INDEX.md and HISTORY.md."""
+"""`jobtrail index [--check] [--hook GIT_HOOK]`: regenerate INDEX.md and HISTORY.md."""
 
 from __future__ import annotations
 
@@ -8,36 +8,47 @@ import sys
 from ..files import find_root
 from ..generated import IndexResult, regenerate
 
+# The git hooks `--hook` knows, and whether each waits while a merge, rebase,
+# cherry-pick, revert or bisect is in progress. post-merge and post-rewrite run
+# when their own operation has just ended (git removes MERGE_HEAD and the rebase
+# folder only after them), so they regenerate right away.
+HOOKS = {"pre-commit": True, "post-commit": True, "post-checkout": True, "post-merge": False, "post-rewrite": False}
+
 
 def _names(files: tuple[str, ...]) -> str:
     return " and ".join(files)
 
 
-def _report(result: IndexResult, hook: bool) -> int:
-    if hook:
-        # Quiet unless something happened: git and pre-commit show this on every commit.
-        if result.skipped:
-            print(f"jobtrail: {result.skipped} is in progress: run `jobtrail index` once it is done", file=sys.stderr)
-            return 0
-        if result.written:
-            print(f"jobtrail: {_names(result.written)} regenerated: review and commit", file=sys.stderr)
-            return 1
-        return 0
-    if result.written:
-        print(f"{result.summary()} Wrote {_names(result.written)}.")
-    else:
-        print(f"{result.summary()} INDEX.md and HISTORY.md are up to date.")
+def _say(message: str) -> None:
+    print(f"jobtrail: {message}", file=sys.stderr)
+
+
+def _report_hook(result: IndexResult, hook: str) -> int:
+    """Quiet unless something happened: git and pre-commit show this on every commit."""
+    if result.skipped:
+        _say(f"{result.skipped} is in progress: INDEX.md and HISTORY.md are regenerated once it is done")
+    elif hook == "post-checkout" and result.stale:
+        _say(f"{_names(result.stale)} out of date here: run `jobtrail index` (or commit: the pre-commit hook does it)")
+    elif result.written and hook == "pre-commit":
+        _say(f"{_names(result.written)} regenerated: `git add` them and commit again")
+        return 1  # as formatters do: the commit must include the files as they are now
+    elif result.written:
+        _say(f"{_names(result.written)} regenerated: commit them when you are ready")
     return 0
 
 
 def run(args: argparse.Namespace) -> int:
     root = find_root()
-    result = regenerate(root, check=args.check, wait_for_git=args.hook)
-    if not args.check:
-        return _report(result, args.hook)
-    if result.stale:
+    # After a checkout the files are what the branch committed; writing there would turn
+    # `git checkout`'s exit status into a failure under pre-commit and block the next checkout.
+    check = args.check or args.hook == "post-checkout"
+    result = regenerate(root, check=check, wait_for_git=HOOKS.get(args.hook or "", False))
+    if args.hook:
+        return _report_hook(result, args.hook)
+    if check and result.stale:
         verb = "is" if len(result.stale) == 1 else "are"
-        print(f"jobtrail: {_names(result.stale)} {verb} out of date: run `jobtrail index` and commit", file=sys.stderr)
+        _say(f"{_names(result.stale)} {verb} out of date: run `jobtrail index` and commit")
         return 1
-    print(f"{result.summary()} INDEX.md and HISTORY.md are up to date.")
+    done = f"Wrote {_names(result.written)}." if result.written else "INDEX.md and HISTORY.md are up to date."
+    print(f"{result.summary()} {done}")
     return 0

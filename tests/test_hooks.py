@@ -1,0 +1,217 @@
+"""The hooks that keep INDEX.md and HISTORY.md fresh, through the real pre-commit framework.
+
+Each test builds a repository with this project's own hook scripts, its
+``.gitattributes`` and the jobtrail hooks of its ``.pre-commit-config.yaml``,
+installed for every hook type `make run` installs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import PROJECT, REDDIT, Repo, git, reddit_text
+from jobtrail.generated import regenerate
+
+HOOK_TYPES = ("pre-commit", "post-commit", "post-merge", "post-checkout", "post-rewrite")
+POST_HOOKS = ("post-commit", "post-merge", "post-checkout", "post-rewrite")
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+@pytest.fixture
+def hooked(repo: Repo, pre_commit_home: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    """The `repo` fixture with the project's hooks installed through pre-commit."""
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
+    shutil.copytree(PROJECT / "hooks", repo.root / "hooks")
+    shutil.copyfile(PROJECT / ".gitattributes", repo.root / ".gitattributes")
+    config = yaml.safe_load((PROJECT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    for entry in config["repos"]:  # only the jobtrail hooks: the others download their tools
+        entry["hooks"] = [hook for hook in entry["hooks"] if hook["id"].startswith("jobtrail")]
+    (repo.root / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    types = [argument for hook_type in HOOK_TYPES for argument in ("-t", hook_type)]
+    subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install", *types], cwd=repo.root, check=True, capture_output=True
+    )
+    return repo
+
+
+def run_git(repo: Repo, *args: str) -> subprocess.CompletedProcess[str]:
+    """git with its own output and its hooks' output (on standard error) together in ``stdout``."""
+    return subprocess.run(["git", *args], cwd=repo.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def quietly(repo: Repo, *args: str) -> None:
+    """git without the hooks: to set the scene quickly (the hooks are tested elsewhere)."""
+    repo.git("-c", "core.hooksPath=/dev/null", *args)
+
+
+def commit_regenerated(repo: Repo, message: str) -> None:
+    """Commit with fresh generated files, as the pre-commit hook makes sure."""
+    regenerate(str(repo.root))
+    repo.git("add", "-A")
+    quietly(repo, "commit", "-q", "-m", message)
+
+
+def two_branches(repo: Repo) -> None:
+    """main and feature, each adding a different application (feature checked out at the end is main)."""
+    commit_regenerated(repo, "start")
+    quietly(repo, "checkout", "-q", "-b", "feature")
+    repo.write("acme-data-engineer.md", with_company("Acme"))
+    commit_regenerated(repo, "acme")
+    quietly(repo, "checkout", "-q", "main")
+    repo.write(REDDIT.name, with_company("Reddit", "WITHDRAWN"))
+    repo.write("globex-ml-engineer.md", with_company("Globex"))
+    commit_regenerated(repo, "globex, reddit withdrawn")
+
+
+def index_is_fresh(repo: Repo) -> bool:
+    done = subprocess.run([sys.executable, "-m", "jobtrail", "index", "--check"], cwd=repo.root, capture_output=True)
+    return done.returncode == 0
+
+
+def with_company(company: str, status: str = "PENDING") -> str:
+    text = reddit_text().replace("Reddit\n", f"{company}\n", 1).replace("\nPENDING\n", f"\n{status}\n", 1)
+    if status != "PENDING":
+        text = text.replace("[URL to job listing]", "https://example.com/jobs/1")
+        text = text.replace("[Current date in YYYY-MM-DD format]", "2026-11-20")
+    return text
+
+
+def test_pre_commit_hook_regenerates_fails_once_then_passes(hooked: Repo) -> None:
+    hooked.git("add", "-A")
+    first = run_git(hooked, "commit", "-m", "start")
+
+    assert first.returncode == 1
+    assert "jobtrail index" in first.stdout and "Failed" in first.stdout
+    assert "INDEX.md and HISTORY.md regenerated: `git add` them and commit again" in first.stdout
+
+    hooked.git("add", "-A")
+    second = run_git(hooked, "commit", "-m", "start")
+
+    assert second.returncode == 0, second.stdout
+    assert hooked.git("status", "--porcelain") == ""
+    assert index_is_fresh(hooked)
+
+
+def test_merging_branches_that_change_different_applications(hooked: Repo) -> None:
+    two_branches(hooked)
+
+    merge = run_git(hooked, "merge", "--no-edit", "feature")
+
+    assert merge.returncode == 0, merge.stdout
+    assert "CONFLICT" not in merge.stdout
+    assert hooked.git("diff", "--name-only", "--diff-filter=U") == ""
+    # The driver kept one side; the post-merge hook regenerated both files for the merged applications.
+    assert "regenerated: commit them when you are ready" in merge.stdout
+    assert index_is_fresh(hooked)
+    index = (hooked.root / "INDEX.md").read_text(encoding="utf-8")
+    assert (
+        "| Acme |" in index
+        and "| Globex |" in index
+        and "| Reddit | Senior Machine Learning Engineer, Safety | WITHDRAWN |" in index
+    )
+    assert "<<<<<<<" not in index
+    assert sorted(hooked.git("status", "--porcelain").split()) == ["HISTORY.md", "INDEX.md", "M", "M"]
+
+
+def test_rebase_regenerates_once_it_ends(hooked: Repo) -> None:
+    two_branches(hooked)
+    quietly(hooked, "checkout", "-q", "feature")
+
+    rebase = run_git(hooked, "rebase", "main")
+
+    assert rebase.returncode == 0, rebase.stdout
+    assert "CONFLICT" not in rebase.stdout
+    assert "a rebase is in progress" in rebase.stdout  # the hooks during the rebase waited
+    assert index_is_fresh(hooked)
+
+
+def test_concluding_a_conflicted_merge(hooked: Repo) -> None:
+    """pre-commit waits while the merge is in progress; post-commit regenerates after it."""
+    two_branches(hooked)
+    quietly(hooked, "checkout", "-q", "feature")
+    hooked.write(REDDIT.name, with_company("Reddit", "REJECTED"))
+    commit_regenerated(hooked, "rejected")
+    quietly(hooked, "checkout", "-q", "main")
+    assert run_git(hooked, "merge", "--no-edit", "feature").returncode == 1  # Reddit changed on both sides
+    assert hooked.git("diff", "--name-only", "--diff-filter=U").split() == [f"applications/{REDDIT.name}"]
+    hooked.write(REDDIT.name, with_company("Reddit", "REJECTED"))
+    hooked.git("add", "-A")
+
+    commit = run_git(hooked, "commit", "--no-edit")
+
+    assert commit.returncode == 0, commit.stdout
+    assert "regenerated: commit them when you are ready" in commit.stdout  # by post-commit
+    assert index_is_fresh(hooked)
+    assert "| Reddit |" in (hooked.root / "INDEX.md").read_text(encoding="utf-8")
+
+
+def test_post_checkout_reports_a_stale_branch_and_never_writes(hooked: Repo) -> None:
+    commit_regenerated(hooked, "start")
+    quietly(hooked, "checkout", "-q", "-b", "stale")
+    hooked.write("acme-data-engineer.md", with_company("Acme"))
+    hooked.git("add", "-A")
+    quietly(hooked, "commit", "-q", "-m", "acme, no hooks: INDEX.md left behind")
+    quietly(hooked, "checkout", "-q", "main")
+
+    checkout = run_git(hooked, "checkout", "stale")
+
+    assert checkout.returncode == 0, checkout.stdout
+    assert "INDEX.md and HISTORY.md out of date here: run `jobtrail index`" in checkout.stdout
+    assert hooked.git("status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("hook", POST_HOOKS)
+def test_post_hooks_never_fail_even_when_jobtrail_cannot_run(repo: Repo, hook: str, monkeypatch) -> None:
+    shutil.copytree(PROJECT / "hooks", repo.root / "hooks")
+    repo.commit("start")
+    (repo.root / "jobtrail.toml").write_text("active = [", encoding="utf-8")  # a broken configuration
+
+    broken = subprocess.run([str(repo.root / "hooks" / hook)], cwd=repo.root, capture_output=True, text=True)
+    monkeypatch.setenv("JOBTRAIL_PYTHON", "/nonexistent/python")
+    missing = subprocess.run([str(repo.root / "hooks" / hook)], cwd=repo.root, capture_output=True, text=True)
+
+    assert (broken.returncode, missing.returncode) == (0, 0)
+    assert "jobtrail.toml: invalid TOML" in broken.stderr
+    assert missing.stderr and not missing.stdout
+
+
+def test_the_hook_scripts_are_executable_and_named_after_their_hooks() -> None:
+    for hook in POST_HOOKS:
+        script = PROJECT / "hooks" / hook
+        assert os.access(script, os.X_OK), f"{script} is not executable"
+        assert f"index --hook {hook}" in script.read_text(encoding="utf-8")
+
+
+def test_the_hooks_are_offered_and_configured() -> None:
+    offered = {hook["id"]: hook for hook in yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())}
+    assert offered["jobtrail-index"]["entry"] == "jobtrail index --hook pre-commit"
+    assert offered["jobtrail-index"]["pass_filenames"] is False and offered["jobtrail-index"]["always_run"] is True
+    config = yaml.safe_load((PROJECT / ".pre-commit-config.yaml").read_text())
+    local = {hook["id"]: hook for hook in config["repos"][0]["hooks"]}
+    assert local["jobtrail-index"]["entry"] == "hooks/jobtrail index --hook pre-commit"
+    for hook in POST_HOOKS:
+        assert local[f"jobtrail-{hook}"]["entry"] == f"hooks/{hook}"
+        assert local[f"jobtrail-{hook}"]["stages"] == [hook]
+    attributes = (PROJECT / ".gitattributes").read_text()
+    assert "INDEX.md merge=jobtrail-generated" in attributes and "HISTORY.md merge=jobtrail-generated" in attributes
+
+
+def test_this_repository_s_generated_files_are_up_to_date() -> None:
+    """The project's own INDEX.md and HISTORY.md are up to date (what CI checks in a user's repository)."""
+    if git(PROJECT, "rev-parse", "--is-shallow-repository").strip() == "true":
+        pytest.skip("a shallow clone cuts the history short")
+    done = subprocess.run(
+        [sys.executable, "-m", "jobtrail", "index", "--check"], cwd=PROJECT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr

@@ -215,3 +215,15 @@ def test_this_repository_s_generated_files_are_up_to_date() -> None:
         [sys.executable, "-m", "jobtrail", "index", "--check"], cwd=PROJECT, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_ci_workflow_checks_a_full_clone_with_the_hooks_and_index_check() -> None:
+    workflow = yaml.safe_load((PROJECT / ".github" / "workflows" / "jobtrail.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["check"]["steps"]
+    checkout = next(step for step in steps if step.get("uses", "").startswith("actions/checkout@"))
+    commands = [step["run"] for step in steps if "run" in step]
+    assert checkout["with"]["fetch-depth"] == 0
+    assert any(step.get("uses", "").startswith("actions/setup-python@") for step in steps)
+    assert any("pip install" in command for command in commands)
+    assert "pre-commit run --all-files --show-diff-on-failure" in commands
+    assert commands[-1] == "jobtrail index --check"

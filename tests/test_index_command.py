@@ -229,3 +229,17 @@ def test_works_from_a_subfolder(repo: Repo, run_cli, argv: list[str]) -> None:
     result = run_cli(repo.applications, *argv)
     assert result.status == 0
     assert not os.path.exists(repo.applications / "INDEX.md")
+
+
+def test_notes_about_the_history_go_to_the_terminal(repo: Repo, run_cli, tmp_path: Path) -> None:
+    repo.commit("add reddit", date="2026-11-20T09:00:00+00:00")
+    repo.write("acme-data-engineer.md", application("Acme"))
+    repo.commit("acme", date="2026-11-21T09:00:00+00:00")
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(shallow)], check=True)
+
+    result = run_cli(shallow, "index")
+
+    assert result.status == 0
+    assert "note: this is a shallow clone" in result.err
+    assert "this is a shallow clone, so the history is cut short" in (shallow / "INDEX.md").read_text(encoding="utf-8")

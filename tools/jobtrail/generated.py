@@ -40,6 +40,7 @@ class IndexResult:
     stale: tuple[str, ...]  # generated files whose content was (or would be) different
     written: tuple[str, ...]  # files actually rewritten (none with check=True)
     skipped: str | None = None  # the git operation in progress that made a hook wait
+    notes: tuple[str, ...] = ()  # what the history reader says about the repository (for the terminal)
 
     @property
     def total(self) -> int:
@@ -98,6 +99,7 @@ class Rendered:
     files: dict[str, bytes]  # file name (at the root) -> content
     counts: tuple[tuple[str, int], ...]
     problems: int
+    notes: tuple[str, ...]
 
 
 def render_repository(root: str, config: Config, today: datetime.date) -> Rendered:
@@ -114,7 +116,7 @@ def render_repository(root: str, config: Config, today: datetime.date) -> Render
         HISTORY_FILE: render_history(history, config, apps).encode("utf-8"),
     }
     counts = status_counts(application_rows(history, apps, config), config)
-    return Rendered(files, tuple(counts), len(problems))
+    return Rendered(files, tuple(counts), len(problems), history.notes)
 
 
 def _current(path: str) -> bytes | None:
@@ -144,11 +146,11 @@ def regenerate(
     day = today or author_today(root)
     if check:
         rendered = render_repository(root, config, day)
-        return IndexResult(rendered.counts, rendered.problems, _stale(root, rendered), ())
+        return IndexResult(rendered.counts, rendered.problems, _stale(root, rendered), (), notes=rendered.notes)
     with locked(os.path.join(git_dirs(root).git_dir, "jobtrail-index.lock")):
         rendered = render_repository(root, config, day)
         stale = _stale(root, rendered)
         for name in stale:
             write_atomic(os.path.join(root, name), rendered.files[name])
     ensure_merge_driver(root)
-    return IndexResult(rendered.counts, rendered.problems, stale, stale)
+    return IndexResult(rendered.counts, rendered.problems, stale, stale, notes=rendered.notes)

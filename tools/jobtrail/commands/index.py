@@ -45,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
     result = regenerate(root, check=check, wait_for_git=HOOKS.get(args.hook or "", False))
     if args.hook:
         return _report_hook(result, args.hook)
+    for note in result.notes:
+        _say(f"note: {note}")
     if check and result.stale:
         verb = "is" if len(result.stale) == 1 else "are"
         _say(f"{_names(result.stale)} {verb} out of date: run `jobtrail index` and commit")

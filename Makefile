@@ -21,7 +21,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	@$(BIN)/pre-commit install $(HOOK_TYPES) >/dev/null
-	@$(BIN)/jobtrail check && echo "All application files are valid."
+	@$(BIN)/jobtrail index
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -13,6 +13,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from conftest import Repo, reddit_text
+from jobtrail.commands.index import hook_from_pre_commit
 from jobtrail.files import locked
 from jobtrail.generated import author_today, regenerate
 
@@ -243,3 +244,28 @@ def test_notes_about_the_history_go_to_the_terminal(repo: Repo, run_cli, tmp_pat
     assert result.status == 0
     assert "note: this is a shallow clone" in result.err
     assert "this is a shallow clone, so the history is cut short" in (shallow / "INDEX.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("variables", "hook"),
+    [
+        ({}, "pre-commit"),
+        ({"PRE_COMMIT_CHECKOUT_TYPE": "1"}, "post-checkout"),
+        ({"PRE_COMMIT_CHECKOUT_TYPE": "0"}, "post-checkout"),
+        ({"PRE_COMMIT_IS_SQUASH_MERGE": "0"}, "post-merge"),
+        ({"PRE_COMMIT_REWRITE_COMMAND": "rebase"}, "post-rewrite"),
+    ],
+)
+def test_a_bare_hook_option_asks_pre_commit_which_hook_runs(variables: dict[str, str], hook: str) -> None:
+    assert hook_from_pre_commit({"PRE_COMMIT": "1", **variables}) == hook
+
+
+def test_a_bare_hook_option_after_a_checkout_never_writes(repo: Repo, run_cli, monkeypatch) -> None:
+    """`jobtrail init` configures one `jobtrail index --hook` for every stage."""
+    repo.commit("add reddit", date="2026-11-20T09:00:00+00:00")
+    monkeypatch.setenv("PRE_COMMIT_CHECKOUT_TYPE", "1")
+
+    result = run_cli(repo.root, "index", "--hook")
+
+    assert (result.status, snapshot(repo)) == (0, {})
+    assert "INDEX.md and HISTORY.md out of date here" in result.err

@@ -26,10 +26,12 @@ def _add_index(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when either file would change")
     parser.add_argument(
         "--hook",
-        choices=("pre-commit", "post-commit", "post-merge", "post-checkout", "post-rewrite"),
+        nargs="?",
+        const="",
+        choices=("", "pre-commit", "post-commit", "post-merge", "post-checkout", "post-rewrite"),
         metavar="GIT_HOOK",
-        help="run from this git hook: wait while a merge or rebase is in progress, report only what changed"
-        " (pre-commit: exit 1 when a file was rewritten; post-checkout: report, never write)",
+        help="run from this git hook (default: the one pre-commit runs): wait while a merge or rebase is in progress,"
+        " report only what changed (pre-commit: exit 1 when a file was rewritten; post-checkout: never write)",
     )
 
 

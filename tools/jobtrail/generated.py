@@ -19,8 +19,8 @@ from .gitlog import git_dirs, read_history
 from .model import Application
 from .render import HISTORY_FILE, INDEX_FILE, application_rows, render_history, render_index, status_counts
 from .rules import CheckContext
+from .scaffold import MERGE_DRIVER
 
-MERGE_DRIVER = "jobtrail-generated"
 # While git is in the middle of one of these, the work tree is not a state to record:
 # hooks leave the files alone, and regenerate once the operation ends.
 _OPERATIONS = {

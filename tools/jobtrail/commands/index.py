@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Mapping
 
 from ..files import find_root
 from ..generated import IndexResult, regenerate
@@ -13,6 +15,17 @@ from ..generated import IndexResult, regenerate
 # when their own operation has just ended (git removes MERGE_HEAD and the rebase
 # folder only after them), so they regenerate right away.
 HOOKS = {"pre-commit": True, "post-commit": True, "post-checkout": True, "post-merge": False, "post-rewrite": False}
+
+
+def hook_from_pre_commit(environ: Mapping[str, str]) -> str:
+    """The hook a bare `--hook` runs from: pre-commit sets a variable for each post-* hook but post-commit."""
+    if "PRE_COMMIT_CHECKOUT_TYPE" in environ:
+        return "post-checkout"
+    if "PRE_COMMIT_IS_SQUASH_MERGE" in environ:
+        return "post-merge"
+    if "PRE_COMMIT_REWRITE_COMMAND" in environ:
+        return "post-rewrite"
+    return "pre-commit"  # or post-commit, whose exit status git ignores
 
 
 def _names(files: tuple[str, ...]) -> str:
@@ -39,12 +52,13 @@ def _report_hook(result: IndexResult, hook: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     root = find_root()
+    hook = args.hook if args.hook != "" else hook_from_pre_commit(os.environ)
     # After a checkout the files are what the branch committed; writing there would turn
     # `git checkout`'s exit status into a failure under pre-commit and block the next checkout.
-    check = args.check or args.hook == "post-checkout"
-    result = regenerate(root, check=check, wait_for_git=HOOKS.get(args.hook or "", False))
-    if args.hook:
-        return _report_hook(result, args.hook)
+    check = args.check or hook == "post-checkout"
+    result = regenerate(root, check=check, wait_for_git=HOOKS.get(hook or "", False))
+    if hook:
+        return _report_hook(result, hook)
     for note in result.notes:
         _say(f"note: {note}")
     if check and result.stale:

@@ -105,17 +105,19 @@ class Rendered:
 def render_repository(root: str, config: Config, today: datetime.date) -> Rendered:
     """Both generated files as they should be now."""
     history = read_history(root, config, today=today)
+    folder = repo_relative(config.applications_path, root)
     apps: dict[str, Application] = {}
     for path in application_paths(config.applications_path):
-        relative = repo_relative(path, root)
+        relative = f"{folder}/{os.path.basename(path)}"
         apps[relative] = load_application(path, relative, config)
     # Checked as of the newest date in the history, not the clock: the files are a function of the repository.
     problems = check_applications(list(apps.values()), [], CheckContext(config, history.newest or today))
+    rows = application_rows(history, apps, config)
     files = {
-        INDEX_FILE: render_index(history, apps, problems, config).encode("utf-8"),
-        HISTORY_FILE: render_history(history, config, apps).encode("utf-8"),
+        INDEX_FILE: render_index(history, apps, problems, config, rows=rows).encode("utf-8"),
+        HISTORY_FILE: render_history(history, config, apps, rows=rows).encode("utf-8"),
     }
-    counts = status_counts(application_rows(history, apps, config), config)
+    counts = status_counts(rows, config)
     return Rendered(files, tuple(counts), len(problems), history.notes)
 
 

@@ -271,9 +271,15 @@ def _notes(history: RepositoryHistory) -> list[str]:
 
 
 def render_index(
-    history: RepositoryHistory, apps: Mapping[str, Application], problems: Sequence[Problem], config: Config
+    history: RepositoryHistory,
+    apps: Mapping[str, Application],
+    problems: Sequence[Problem],
+    config: Config,
+    *,
+    rows: Sequence[Row] | None = None,
 ) -> str:
-    rows = application_rows(history, apps, config)
+    """INDEX.md. ``rows``: ``application_rows(history, apps, config)``, when the caller has them already."""
+    rows = application_rows(history, apps, config) if rows is None else rows
     newest = history.newest
     lines = ["# Job applications", "", GENERATED, ""]
     if not rows:
@@ -302,8 +308,15 @@ def _history_lines(row: Row) -> list[str]:
     return lines
 
 
-def render_history(history: RepositoryHistory, config: Config, apps: Mapping[str, Application] | None = None) -> str:
-    rows = sorted(application_rows(history, apps or {}, config), key=_sort_text)
+def render_history(
+    history: RepositoryHistory,
+    config: Config,
+    apps: Mapping[str, Application] | None = None,
+    *,
+    rows: Sequence[Row] | None = None,
+) -> str:
+    """HISTORY.md. ``rows`` as for ``render_index``."""
+    rows = sorted(application_rows(history, apps or {}, config) if rows is None else rows, key=_sort_text)
     lines = ["# Application history", "", GENERATED, ""]
     lines += ["Each application's status changes, oldest first, with the days spent in each status.", ""]
     lines += _notes(history)

@@ -124,6 +124,20 @@ def test_merging_branches_that_change_different_applications(hooked: Repo) -> No
     assert sorted(hooked.git("status", "--porcelain").split()) == ["HISTORY.md", "INDEX.md", "M", "M"]
 
 
+def test_without_the_merge_driver_the_same_merge_conflicts(repo: Repo) -> None:
+    """The scenario above really needs the driver: both branches changed both generated files."""
+    shutil.copyfile(PROJECT / ".gitattributes", repo.root / ".gitattributes")
+    two_branches(repo)
+    repo.git("config", "--remove-section", "merge.jobtrail-generated")
+
+    merge = subprocess.run(
+        ["git", "-c", "core.hooksPath=/dev/null", "merge", "--no-edit", "feature"], cwd=repo.root, capture_output=True
+    )
+
+    assert merge.returncode == 1
+    assert sorted(repo.git("diff", "--name-only", "--diff-filter=U").split()) == ["HISTORY.md", "INDEX.md"]
+
+
 def test_rebase_regenerates_once_it_ends(hooked: Repo) -> None:
     two_branches(hooked)
     quietly(hooked, "checkout", "-q", "feature")

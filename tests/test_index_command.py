@@ -15,7 +15,8 @@ from markdown_it import MarkdownIt
 from conftest import Repo, reddit_text
 from jobtrail.commands.index import hook_from_pre_commit
 from jobtrail.files import locked
-from jobtrail.generated import author_today, regenerate
+from jobtrail.generated import regenerate
+from jobtrail.gitlog import author_today
 
 REDDIT = reddit_text()
 NAME = "reddit-senior-machine-learning-engineer-safety.md"

@@ -9,28 +9,15 @@ from __future__ import annotations
 
 import datetime
 import os
-import subprocess
 from dataclasses import dataclass
 
 from .check import check_applications, load_application
 from .config import Config, load_config
 from .files import application_paths, locked, repo_relative, write_atomic
-from .gitlog import git_dirs, read_history
+from .gitlog import author_today, ensure_merge_driver, git_dirs, operation_in_progress, read_history
 from .model import Application
 from .render import HISTORY_FILE, INDEX_FILE, application_rows, render_history, render_index, status_counts
 from .rules import CheckContext
-from .scaffold import MERGE_DRIVER
-
-# While git is in the middle of one of these, the work tree is not a state to record:
-# hooks leave the files alone, and regenerate once the operation ends.
-_OPERATIONS = {
-    "MERGE_HEAD": "a merge",
-    "rebase-merge": "a rebase",
-    "rebase-apply": "a rebase",
-    "CHERRY_PICK_HEAD": "a cherry-pick",
-    "REVERT_HEAD": "a revert",
-    "BISECT_LOG": "a bisect",
-}
 
 
 @dataclass(frozen=True)
@@ -53,45 +40,6 @@ class IndexResult:
         problems = "1 problem" if self.problems == 1 else f"{self.problems} problems"
         advice = " (run `jobtrail check`)" if self.problems else ""
         return f"{self.total} {noun}{': ' + counts if counts else ''}; {problems}{advice}."
-
-
-def operation_in_progress(root: str) -> str | None:
-    """``a merge``, ``a rebase``, ... when git is in the middle of one, else None."""
-    git_dir = git_dirs(root).git_dir
-    return next((what for name, what in _OPERATIONS.items() if os.path.exists(os.path.join(git_dir, name))), None)
-
-
-def author_today(root: str) -> datetime.date:
-    """The date the next commit will carry, in its author's time zone.
-
-    Uncommitted changes are dated "today"; inside a pre-commit hook that must be
-    the date of the commit being made (``GIT_AUTHOR_DATE``, ``--date``, ``--amend``),
-    or the files would change right after the commit. ``git var`` knows it.
-    """
-    try:
-        done = subprocess.run(["git", "var", "GIT_AUTHOR_IDENT"], cwd=root, capture_output=True, text=True)
-        epoch, offset = done.stdout.split()[-2:]
-        sign = -1 if offset.startswith("-") else 1
-        zone = datetime.timezone(sign * datetime.timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])))
-        return datetime.datetime.fromtimestamp(int(epoch), zone).date()
-    except (OSError, ValueError):
-        return datetime.date.today()
-
-
-def ensure_merge_driver(root: str) -> None:
-    """Register the merge driver `.gitattributes` names for the generated files (best effort).
-
-    The driver keeps the current branch's version (``true`` leaves it in place and
-    reports success); the post-merge hook then regenerates both files.
-    """
-    key = f"merge.{MERGE_DRIVER}.driver"
-    if subprocess.run(["git", "config", "--get", key], cwd=root, capture_output=True).returncode == 0:
-        return
-    for name, value in (
-        (f"merge.{MERGE_DRIVER}.name", "jobtrail generated file: keep one side, the post-merge hook regenerates it"),
-        (key, "true"),
-    ):
-        subprocess.run(["git", "config", name, value], cwd=root, capture_output=True)
 
 
 @dataclass(frozen=True)

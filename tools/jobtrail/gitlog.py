@@ -35,6 +35,7 @@ from .errors import JobtrailError
 from .files import application_paths, read_application, repo_relative, write_atomic
 from .history import ApplicationHistory, RepositoryHistory, StatusChange
 from .parse import iso_date, read_fields, status_facts
+from .scaffold import MERGE_DRIVER
 
 APPLIED = "APPLIED"
 CACHE_VERSION = 1
@@ -128,6 +129,57 @@ def work_tree_state(root: str, applications_dir: str) -> WorkTreeState:
 
 def _blob(sha: str) -> str | None:
     return None if sha == _NULL_SHA else sha
+
+
+# While git is in the middle of one of these, the work tree is not a state to record:
+# hooks leave the files alone, and regenerate once the operation ends.
+_OPERATIONS = {
+    "MERGE_HEAD": "a merge",
+    "rebase-merge": "a rebase",
+    "rebase-apply": "a rebase",
+    "CHERRY_PICK_HEAD": "a cherry-pick",
+    "REVERT_HEAD": "a revert",
+    "BISECT_LOG": "a bisect",
+}
+
+
+def operation_in_progress(root: str) -> str | None:
+    """``a merge``, ``a rebase``, ... when git is in the middle of one, else None."""
+    git_dir = git_dirs(root).git_dir
+    return next((what for name, what in _OPERATIONS.items() if os.path.exists(os.path.join(git_dir, name))), None)
+
+
+def author_today(root: str) -> datetime.date:
+    """The date the next commit will carry, in its author's time zone.
+
+    Uncommitted changes are dated "today"; inside a pre-commit hook that must be
+    the date of the commit being made (``GIT_AUTHOR_DATE``, ``--date``, ``--amend``),
+    or the files would change right after the commit. ``git var`` knows it.
+    """
+    try:
+        done = subprocess.run(["git", "var", "GIT_AUTHOR_IDENT"], cwd=root, capture_output=True, text=True)
+        epoch, offset = done.stdout.split()[-2:]
+        sign = -1 if offset.startswith("-") else 1
+        zone = datetime.timezone(sign * datetime.timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])))
+        return datetime.datetime.fromtimestamp(int(epoch), zone).date()
+    except (OSError, ValueError):
+        return datetime.date.today()
+
+
+def ensure_merge_driver(root: str) -> None:
+    """Register the merge driver `.gitattributes` names for the generated files (best effort).
+
+    The driver keeps the current branch's version (``true`` leaves it in place and
+    reports success); the post-merge hook then regenerates both files.
+    """
+    key = f"merge.{MERGE_DRIVER}.driver"
+    if subprocess.run(["git", "config", "--get", key], cwd=root, capture_output=True).returncode == 0:
+        return
+    for name, value in (
+        (f"merge.{MERGE_DRIVER}.name", "jobtrail generated file: keep one side, the post-merge hook regenerates it"),
+        (key, "true"),
+    ):
+        subprocess.run(["git", "config", name, value], cwd=root, capture_output=True)
 
 
 # ---------------------------------------------------------------- the log walk
@@ -449,12 +501,11 @@ def _notes(dirs: GitDirs, shallow: bool, head: str | None) -> tuple[str, ...]:
     notes = []
     if shallow:
         notes.append("this is a shallow clone: the history is cut short (run `git fetch --unshallow` for all of it)")
-    if os.path.isdir(os.path.join(dirs.git_dir, "rebase-merge")) or os.path.isdir(
-        os.path.join(dirs.git_dir, "rebase-apply")
-    ):
-        notes.append("a rebase is in progress: the history is read up to the commit checked out now")
-    if os.path.exists(os.path.join(dirs.git_dir, "MERGE_HEAD")):
-        notes.append("a merge is in progress: its changes count as uncommitted")
+    operations = {what for name, what in _OPERATIONS.items() if os.path.exists(os.path.join(dirs.git_dir, name))}
+    for what in sorted(operations):
+        notes.append(
+            f"{what} is in progress: the history is read up to the commit checked out now; the rest counts as uncommitted"
+        )
     if head is None:
         notes.append("no commits yet: every application counts as uncommitted")
     return tuple(notes)
@@ -489,7 +540,7 @@ def _sorted_changes(events: Iterable[list[Any]]) -> list[StatusChange]:
 
 def read_history(root: str, config: Config, *, today: datetime.date | None = None) -> RepositoryHistory:
     """Every current application with its status changes, oldest first; uncommitted changes last."""
-    today = today or datetime.date.today()
+    today = today or author_today(root)
     dirs = git_dirs(root)
     shallow = os.path.exists(os.path.join(dirs.common_dir, "shallow"))
     work_tree = work_tree_state(root, config.applications_dir)

@@ -92,10 +92,15 @@ def clone(source: Path, name: str) -> Path:
     return target
 
 
-def floor_command() -> str:
-    """The plumbing floor: the raw log of the folder, and every blob it names read in one cat-file batch."""
+def floor_command(pathspec: bool = True) -> str:
+    """The plumbing floor: the raw log, and every blob it names read in one cat-file batch.
+
+    With ``pathspec`` the log is limited to applications/ (the issue's floor); without,
+    it is the same log walk jobtrail runs (it filters the folder itself: faster in git).
+    """
+    limit = " -- applications/" if pathspec else ""
     return (
-        "git log --raw -M --no-abbrev --full-history --no-merges --format= -- applications/ "
+        f"git log --raw -M --no-abbrev --full-history --no-merges --format={limit} "
         "| awk '/^:/ && $4 !~ /^0+$/ {print $4}' | git cat-file --batch > /dev/null"
     )
 

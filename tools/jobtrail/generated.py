@@ -16,6 +16,7 @@ from .config import Config, load_config
 from .files import application_paths, locked, repo_relative, write_atomic
 from .gitlog import author_today, ensure_merge_driver, git_dirs, operation_in_progress, read_history
 from .model import Application
+from .problem import Problem
 from .render import HISTORY_FILE, INDEX_FILE, application_rows, render_history, render_index, status_counts
 from .rules import CheckContext
 
@@ -28,6 +29,7 @@ class IndexResult:
     written: tuple[str, ...]  # files actually rewritten (none with check=True)
     skipped: str | None = None  # the git operation in progress that made a hook wait
     notes: tuple[str, ...] = ()  # what the history reader says about the repository (for the terminal)
+    problem_list: tuple[Problem, ...] = ()  # the problems themselves (the watcher names new ones)
 
     @property
     def total(self) -> int:
@@ -46,7 +48,7 @@ class IndexResult:
 class Rendered:
     files: dict[str, bytes]  # file name (at the root) -> content
     counts: tuple[tuple[str, int], ...]
-    problems: int
+    problems: tuple[Problem, ...]
     notes: tuple[str, ...]
 
 
@@ -66,7 +68,7 @@ def render_repository(root: str, config: Config, today: datetime.date) -> Render
         HISTORY_FILE: render_history(history, config, apps, rows=rows).encode("utf-8"),
     }
     counts = status_counts(rows, config)
-    return Rendered(files, tuple(counts), len(problems), history.notes)
+    return Rendered(files, tuple(counts), tuple(problems), history.notes)
 
 
 def _current(path: str) -> bytes | None:
@@ -96,11 +98,20 @@ def regenerate(
     day = today or author_today(root)
     if check:
         rendered = render_repository(root, config, day)
-        return IndexResult(rendered.counts, rendered.problems, _stale(root, rendered), (), notes=rendered.notes)
+        return IndexResult(
+            rendered.counts,
+            len(rendered.problems),
+            _stale(root, rendered),
+            (),
+            notes=rendered.notes,
+            problem_list=rendered.problems,
+        )
     with locked(os.path.join(git_dirs(root).git_dir, "jobtrail-index.lock")):
         rendered = render_repository(root, config, day)
         stale = _stale(root, rendered)
         for name in stale:
             write_atomic(os.path.join(root, name), rendered.files[name])
     ensure_merge_driver(root)
-    return IndexResult(rendered.counts, rendered.problems, stale, stale, notes=rendered.notes)
+    return IndexResult(
+        rendered.counts, len(rendered.problems), stale, stale, notes=rendered.notes, problem_list=rendered.problems
+    )

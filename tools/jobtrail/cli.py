@@ -79,6 +79,16 @@ def _add_init(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     parser.add_argument("dir", nargs="?", metavar="DIR", help="the folder (created if needed)")
 
 
+def _add_watch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("watch", help="keep INDEX.md and HISTORY.md fresh while you edit (Ctrl-C stops)")
+    noise = parser.add_mutually_exclusive_group()
+    noise.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    noise.add_argument("--verbose", "-v", action="store_true", help="also print every event and watch")
+    parser.add_argument(
+        "--poll", action="store_true", help="look for changes twice a second (file systems without native events)"
+    )
+
+
 PARSERS = {
     "check": _add_check,
     "index": _add_index,
@@ -89,6 +99,7 @@ PARSERS = {
     "stats": _add_stats,
     "export": _add_export,
     "init": _add_init,
+    "watch": _add_watch,
 }
 
 

@@ -1,0 +1,238 @@
+"""The watcher's benchmarks: save-to-INDEX.md latency, idle CPU, and a soak.
+
+    python bench/watch.py [--apps 1000] [--commits 2000] [--saves 50] [--idle 60] [--soak 10000] [--poll]
+
+A fresh repository from bench/generate.py, and `python -m jobtrail watch` running
+in it as a child process, measured from outside:
+
+- latency: an editor-style save (temporary file renamed over the application)
+  until INDEX.md has been replaced, over ``--saves`` saves: median, p90, max
+  (the target is 300 ms including the debounce);
+- idle: the child's CPU seconds (user + system, all threads, from /proc) over
+  ``--idle`` seconds without a change;
+- soak: ``--soak`` saves in bursts, with a commit now and then; the child's
+  RSS before and after, and `jobtrail index --check` at the end (every
+  generated file correct).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+ENV = {
+    **os.environ,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.com",
+}
+TICKS = os.sysconf("SC_CLK_TCK")
+COMPANY = re.compile(rb"## Company\r?\n[^\n]*")
+
+
+class Child:
+    """`jobtrail watch` in a repository, its output lines collected with the time they came."""
+
+    def __init__(self, repo: Path, *options: str) -> None:
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "jobtrail", "watch", *options],
+            cwd=repo,
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: list[tuple[float, str]] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append((time.perf_counter(), line.rstrip("\n")))
+
+    def wait_for(self, needle: str, timeout: float = 120.0) -> str:
+        deadline = time.monotonic() + timeout
+        seen = 0
+        while time.monotonic() < deadline:
+            for _, line in self.lines[seen:]:
+                if needle in line:
+                    return line
+            seen = len(self.lines)
+            if self.process.poll() is not None:
+                raise SystemExit(f"the watcher exited:\n{self.text()}")
+            time.sleep(0.02)
+        raise SystemExit(f"timed out waiting for {needle!r}:\n{self.text()}")
+
+    def text(self) -> str:
+        return "\n".join(line for _, line in self.lines)
+
+    def regenerations(self) -> int:
+        return sum(1 for _, line in self.lines if line.endswith(" ms"))
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS  # utime and stime (fields 14 and 15)
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    def stop(self) -> int:
+        self.process.terminate()
+        return self.process.wait(timeout=10)
+
+
+def save(path: Path, company: bytes) -> None:
+    """What an editor does: write a temporary file beside the file, rename it over."""
+    data = COMPANY.sub(b"## Company\n" + company, path.read_bytes(), count=1)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def wait_quiet(child: Child, index: Path, quiet: float = 1.5, timeout: float = 300.0) -> None:
+    """Until neither INDEX.md nor the watcher's output has changed for ``quiet`` seconds."""
+    deadline = time.monotonic() + timeout
+    last = (identity(index), len(child.lines))
+    since = time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        now = (identity(index), len(child.lines))
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+    raise SystemExit("the watcher never went quiet")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def latency(child: Child, repo: Path, saves: int) -> list[float]:
+    index = repo / "INDEX.md"
+    apps = sorted((repo / "applications").glob("*.md"))
+    results: list[float] = []
+    for number in range(saves):
+        path = apps[(number * 37) % len(apps)]
+        before = identity(index)
+        started = time.perf_counter()
+        save(path, f"Saved Company {number}".encode())
+        while identity(index) == before:
+            if time.perf_counter() - started > 30:
+                raise SystemExit(f"INDEX.md not updated 30 s after save {number}:\n{child.text()[-2000:]}")
+            time.sleep(0.001)
+        results.append(time.perf_counter() - started)
+        wait_quiet(child, index, quiet=0.3)
+    return results
+
+
+def soak(child: Child, repo: Path, events: int) -> None:
+    apps = sorted((repo / "applications").glob("*.md"))
+    burst = 100
+    for number in range(events):
+        save(apps[(number * 13) % len(apps)], f"Soak {number}".encode())
+        if number % burst == burst - 1:
+            time.sleep(0.05)  # bursts with gaps: many regenerations, not one
+        if number % 2500 == 2499:
+            subprocess.run(["git", "add", "-A", "applications"], cwd=repo, env=ENV, check=True)
+            subprocess.run(
+                ["git", "commit", "-q", "--no-verify", "-m", f"soak {number}"], cwd=repo, env=ENV, check=True
+            )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--apps", type=int, default=1000)
+    parser.add_argument("--commits", type=int, default=2000)
+    parser.add_argument("--saves", type=int, default=50)
+    parser.add_argument("--idle", type=float, default=60.0, help="seconds")
+    parser.add_argument("--soak", type=int, default=10_000, help="saves")
+    parser.add_argument("--poll", action="store_true", help="run the watcher with --poll")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="jobtrail-watch-bench-") as scratch:
+        repo = Path(scratch) / "repo"
+        print(f"generating {args.apps} applications / {args.commits} commits ...", flush=True)
+        subprocess.run(
+            [PYTHON, str(HERE / "generate.py"), str(repo), "--apps", str(args.apps), "--commits", str(args.commits)],
+            check=True,
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+        )
+        child = Child(repo, *(["--poll"] if args.poll else []))
+        started = time.perf_counter()
+        child.wait_for(" start: ")
+        print(f"first regeneration (cold): {time.perf_counter() - started:.2f} s", flush=True)
+        wait_quiet(child, repo / "INDEX.md")
+
+        seconds = latency(child, repo, args.saves)
+        ms = [value * 1000 for value in seconds]
+        print(
+            f"save -> INDEX.md over {len(ms)} saves: median {statistics.median(ms):.0f} ms, "
+            f"p90 {percentile(ms, 0.9):.0f} ms, max {max(ms):.0f} ms, min {min(ms):.0f} ms",
+            flush=True,
+        )
+        reported = [int(line.rsplit("; ", 1)[1][:-3]) for _, line in child.lines if line.endswith(" ms")][-len(ms) :]
+        print(f"  of which regenerating (the watcher's own figure): median {statistics.median(reported):.0f} ms")
+
+        wait_quiet(child, repo / "INDEX.md")
+        cpu_before, regenerations = child.cpu_seconds(), child.regenerations()
+        time.sleep(args.idle)
+        idle_cpu = child.cpu_seconds() - cpu_before
+        print(
+            f"idle: {idle_cpu:.2f} CPU seconds over {args.idle:.0f} s "
+            f"({child.regenerations() - regenerations} regenerations meanwhile)",
+            flush=True,
+        )
+
+        rss_start, regenerations = child.rss_mb(), child.regenerations()
+        started = time.perf_counter()
+        soak(child, repo, args.soak)
+        wait_quiet(child, repo / "INDEX.md")
+        rss_end = child.rss_mb()
+        check = subprocess.run(
+            [PYTHON, "-m", "jobtrail", "index", "--check"], cwd=repo, env=ENV, capture_output=True, text=True
+        )
+        print(
+            f"soak: {args.soak} saves (+ {args.soak // 2500} commits) in {time.perf_counter() - started:.1f} s, "
+            f"{child.regenerations() - regenerations} regenerations; RSS {rss_start:.1f} MB -> {rss_end:.1f} MB; "
+            f"jobtrail index --check: exit {check.returncode} ({'correct' if check.returncode == 0 else 'STALE'})",
+            flush=True,
+        )
+        errors = [line for _, line in child.lines if "error" in line and "JT" not in line]
+        stopped = time.perf_counter()
+        status = child.stop()
+        print(
+            f"SIGTERM: exit {status} in {(time.perf_counter() - stopped) * 1000:.0f} ms; watcher errors: {len(errors)}"
+        )
+        for line in errors[:5]:
+            print(f"  {line}")
+        return 0 if check.returncode == 0 and status == 0 and not errors else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

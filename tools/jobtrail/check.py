@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .config import Config
 from .files import application_paths, display_path, read_application
@@ -22,11 +22,20 @@ def load_application(path: str, shown: str, config: Config, *, front_matter: boo
     return parse_bytes(shown, data, front_matter=front_matter)
 
 
-def check_applications(apps: list[Application], others: Iterable[Application], context: CheckContext) -> list[Problem]:
-    """Every problem in ``apps``; ``others`` (the rest of the folder) only feed the cross-file rules."""
+def check_applications(
+    apps: list[Application],
+    others: Iterable[Application],
+    context: CheckContext,
+    *,
+    check_one: Callable[[Application, CheckContext], list[Problem]] = check_application,
+) -> list[Problem]:
+    """Every problem in ``apps``; ``others`` (the rest of the folder) only feed the cross-file rules.
+
+    ``check_one`` runs the per-file rules (the watcher passes a cached one).
+    """
     problems: list[Problem] = []
     for app in apps:
-        problems.extend(check_application(app, context))
+        problems.extend(check_one(app, context))
     checked = {app.path for app in apps}
     problems.extend(problem for problem in duplicate_applications([*apps, *others]) if problem.path in checked)
     return sorted(problems)

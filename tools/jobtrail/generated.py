@@ -10,15 +10,19 @@ from __future__ import annotations
 import datetime
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .check import check_applications, load_application
 from .config import Config, load_config
 from .files import application_paths, locked, repo_relative, write_atomic
-from .gitlog import author_today, ensure_merge_driver, git_dirs, operation_in_progress, read_history
+from .gitlog import author_today, current_fields, ensure_merge_driver, git_dirs, operation_in_progress, read_history
 from .model import Application
 from .problem import Problem
 from .render import HISTORY_FILE, INDEX_FILE, application_rows, render_history, render_index, status_counts
-from .rules import CheckContext
+from .rules import CheckContext, check_application
+
+if TYPE_CHECKING:
+    from .appcache import ApplicationCache
 
 
 @dataclass(frozen=True)
@@ -52,16 +56,24 @@ class Rendered:
     notes: tuple[str, ...]
 
 
-def render_repository(root: str, config: Config, today: datetime.date) -> Rendered:
-    """Both generated files as they should be now."""
-    history = read_history(root, config, today=today)
+def render_repository(
+    root: str, config: Config, today: datetime.date, cache: ApplicationCache | None = None
+) -> Rendered:
+    """Both generated files as they should be now (``cache``: keep unchanged files parsed and checked)."""
+    history = read_history(root, config, today=today, fields_of=cache.fields if cache else current_fields)
+    load = cache.load if cache else load_application
     folder = repo_relative(config.applications_path, root)
     apps: dict[str, Application] = {}
     for path in application_paths(config.applications_path):
         relative = f"{folder}/{os.path.basename(path)}"
-        apps[relative] = load_application(path, relative, config)
+        apps[relative] = load(path, relative, config)
+    if cache:
+        cache.keep_only(apps)
     # Checked as of the newest date in the history, not the clock: the files are a function of the repository.
-    problems = check_applications(list(apps.values()), [], CheckContext(config, history.newest or today))
+    context = CheckContext(config, history.newest or today)
+    problems = check_applications(
+        list(apps.values()), [], context, check_one=cache.check_one if cache else check_application
+    )
     rows = application_rows(history, apps, config)
     files = {
         INDEX_FILE: render_index(history, apps, problems, config, rows=rows).encode("utf-8"),
@@ -84,13 +96,18 @@ def _stale(root: str, rendered: Rendered) -> tuple[str, ...]:
 
 
 def regenerate(
-    root: str, *, check: bool = False, today: datetime.date | None = None, wait_for_git: bool = False
+    root: str,
+    *,
+    check: bool = False,
+    today: datetime.date | None = None,
+    wait_for_git: bool = False,
+    cache: ApplicationCache | None = None,
 ) -> IndexResult:
     """Bring INDEX.md and HISTORY.md up to date (``check``: only say which are not).
 
     ``wait_for_git``: do nothing while a merge, rebase, cherry-pick, revert or
     bisect is in progress (for hooks and the watcher: writing then would dirty
-    the work tree under git's feet).
+    the work tree under git's feet). ``cache``: the watcher's, kept between calls.
     """
     config = load_config(root)
     if wait_for_git and (operation := operation_in_progress(root)):
@@ -107,7 +124,7 @@ def regenerate(
             problem_list=rendered.problems,
         )
     with locked(os.path.join(git_dirs(root).git_dir, "jobtrail-index.lock")):
-        rendered = render_repository(root, config, day)
+        rendered = render_repository(root, config, day, cache)
         stale = _stale(root, rendered)
         for name in stale:
             write_atomic(os.path.join(root, name), rendered.files[name])

@@ -26,7 +26,7 @@ import json
 import os
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -34,7 +34,7 @@ from .config import Config
 from .errors import JobtrailError
 from .files import application_paths, read_application, repo_relative, write_atomic
 from .history import ApplicationHistory, RepositoryHistory, StatusChange
-from .parse import iso_date, read_fields, status_facts
+from .parse import Fields, iso_date, read_fields, status_facts
 from .scaffold import MERGE_DRIVER
 
 APPLIED = "APPLIED"
@@ -538,8 +538,23 @@ def _sorted_changes(events: Iterable[list[Any]]) -> list[StatusChange]:
     return [StatusChange(status, datetime.date.fromisoformat(date), commit) for status, date, commit, _, _ in ordered]
 
 
-def read_history(root: str, config: Config, *, today: datetime.date | None = None) -> RepositoryHistory:
-    """Every current application with its status changes, oldest first; uncommitted changes last."""
+def current_fields(path: str, relative: str, config: Config) -> Fields | None:
+    """The history's fields of a file in the work tree (None when it cannot be read)."""
+    data, _problem = read_application(path, relative, config.root, config.max_file_bytes)
+    return read_fields(data, names=True) if data is not None else None
+
+
+def read_history(
+    root: str,
+    config: Config,
+    *,
+    today: datetime.date | None = None,
+    fields_of: Callable[[str, str, Config], Fields | None] = current_fields,
+) -> RepositoryHistory:
+    """Every current application with its status changes, oldest first; uncommitted changes last.
+
+    ``fields_of`` reads a current file (the watcher passes one that remembers unchanged files).
+    """
     today = today or author_today(root)
     dirs = git_dirs(root)
     shallow = os.path.exists(os.path.join(dirs.common_dir, "shallow"))
@@ -549,8 +564,7 @@ def read_history(root: str, config: Config, *, today: datetime.date | None = Non
     applications: list[ApplicationHistory] = []
     for path in application_paths(config.applications_path):
         relative = repo_relative(path, root)
-        data, _problem = read_application(path, relative, root, config.max_file_bytes)
-        fields = read_fields(data, names=True) if data is not None else None
+        fields = fields_of(path, relative, config)
         current_raw = (fields.status or "") if fields else ""
         current = known_status(current_raw, statuses)
         change = work_tree.changes.get(relative)

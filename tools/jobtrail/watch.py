@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .appcache import ApplicationCache
 from .config import DEFAULT_TEMPLATE_FILE, Config, load_config
 from .debounce import Debouncer
 from .errors import JobtrailError
@@ -232,6 +233,7 @@ class Watcher:
         self._watches: dict[tuple[str, bool], tuple[Any, Signature]] = {}
         self._signatures: dict[str, Signature] = {}
         self._problems = ProblemTracker()
+        self._cache = ApplicationCache()
         self._waiting: str | None = None
         self._lock_retries = 0
         self.regenerations = 0
@@ -284,7 +286,7 @@ class Watcher:
         started = time.perf_counter()
         try:
             self._follow_configuration()
-            result = regenerate(self.root, wait_for_git=True)
+            result = regenerate(self.root, wait_for_git=True, cache=self._cache)
         except JobtrailError as exc:
             self._say("error", f"{what}: {exc} (watching on: the next change tries again)")
             return

@@ -10,8 +10,10 @@ in it as a child process, measured from outside:
   (the target is 300 ms including the debounce);
 - idle: the child's CPU seconds (user + system, all threads, from /proc) over
   ``--idle`` seconds without a change;
+- checkout: switching between two branches that differ in every application,
+  four times: regenerations per checkout (one or two, not a thousand);
 - soak: ``--soak`` saves in bursts, with a commit now and then; the child's
-  RSS before and after, and `jobtrail index --check` at the end (every
+  RSS before, during and after, and `jobtrail index --check` at the end (every
   generated file correct).
 """
 
@@ -178,18 +180,51 @@ def latency(child: Child, repo: Path, saves: int) -> list[float]:
     return results
 
 
-def soak(child: Child, repo: Path, events: int) -> None:
+def soak(child: Child, repo: Path, events: int) -> list[float]:
+    """``events`` saves in bursts of 100, a commit every 2,500; the child's RSS after each quarter."""
     apps = sorted((repo / "applications").glob("*.md"))
     burst = 100
+    rss: list[float] = []
     for number in range(events):
         save(apps[(number * 13) % len(apps)], f"Soak {number}".encode())
         if number % burst == burst - 1:
             time.sleep(0.05)  # bursts with gaps: many regenerations, not one
         if number % 2500 == 2499:
-            subprocess.run(["git", "add", "-A", "applications"], cwd=repo, env=ENV, check=True)
-            subprocess.run(
-                ["git", "commit", "-q", "--no-verify", "-m", f"soak {number}"], cwd=repo, env=ENV, check=True
-            )
+            git(repo, "add", "-A", "applications")
+            git(repo, "commit", "-q", "--no-verify", "-m", f"soak {number}")
+        if number % (events // 4 or 1) == (events // 4 or 1) - 1:
+            rss.append(child.rss_mb())
+    return rss
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, env=ENV, check=True)
+
+
+def checkouts(child: Child, repo: Path, times: int) -> list[tuple[int, float]]:
+    """Switch between two branches that differ in every application: (regenerations, seconds to quiet) each."""
+    index = repo / "INDEX.md"
+    branch = subprocess.run(
+        ["git", "branch", "--show-current"], cwd=repo, env=ENV, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    git(repo, "checkout", "-q", "-b", "bench-other")
+    for path in sorted((repo / "applications").glob("*.md")):
+        with open(path, "ab") as handle:
+            handle.write(b"\n- on the other branch\n")
+    git(repo, "commit", "-q", "-a", "--no-verify", "-m", "every application changed")
+    wait_quiet(child, index)
+    results = []
+    for number in range(times):
+        before = child.regenerations()
+        started = time.perf_counter()
+        git(repo, "checkout", "-q", branch if number % 2 == 0 else "bench-other")
+        wait_quiet(child, index, quiet=1.5)
+        last = max((at for at, line in child.lines if line.endswith(" ms")), default=started)
+        results.append((child.regenerations() - before, last - started))
+    if times % 2:
+        git(repo, "checkout", "-q", branch)
+        wait_quiet(child, index)
+    return results
 
 
 def main() -> int:
@@ -237,9 +272,18 @@ def main() -> int:
             flush=True,
         )
 
+        switched = checkouts(child, repo, 4)
+        print(
+            "checkout of 1,000 changed files: "
+            + ", ".join(
+                f"{count} regeneration{'s' if count != 1 else ''} (done {seconds:.2f} s)" for count, seconds in switched
+            ),
+            flush=True,
+        )
+
         rss_start, regenerations = child.rss_mb(), child.regenerations()
         started = time.perf_counter()
-        soak(child, repo, args.soak)
+        rss = soak(child, repo, args.soak)
         wait_quiet(child, repo / "INDEX.md")
         rss_end = child.rss_mb()
         check = subprocess.run(
@@ -247,7 +291,8 @@ def main() -> int:
         )
         print(
             f"soak: {args.soak} saves (+ {args.soak // 2500} commits) in {time.perf_counter() - started:.1f} s, "
-            f"{child.regenerations() - regenerations} regenerations; RSS {rss_start:.1f} MB -> {rss_end:.1f} MB; "
+            f"{child.regenerations() - regenerations} regenerations; RSS {rss_start:.1f} MB at the start, "
+            f"{', '.join(f'{value:.1f}' for value in rss)} MB after each quarter, {rss_end:.1f} MB at the end; "
             f"jobtrail index --check: exit {check.returncode} ({'correct' if check.returncode == 0 else 'STALE'})",
             flush=True,
         )

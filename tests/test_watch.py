@@ -300,6 +300,31 @@ def test_index_lock_and_a_rebase_in_progress_make_it_wait(running: Running, comm
     assert running.thread.is_alive()
 
 
+def test_a_linked_worktree_watches_its_own_head_and_the_shared_refs(committed: Repo, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    committed.git("worktree", "add", "-q", "-b", "side", str(other))
+    (other / ".gitignore").write_text("INDEX.md\nHISTORY.md\n", encoding="utf-8")
+    run = Running(other)
+    run.thread.start()
+    try:
+        wait_until(lambda: run.regenerations == 1, "the first regeneration")
+        path = other / "applications" / "reddit-senior-machine-learning-engineer-safety.md"
+        path.write_text(application("Reddit", "APPLIED"), encoding="utf-8")
+        run.wait_index("| APPLIED | 1 |")
+        count = settled(run, run.regenerations)
+        subprocess.run(["git", "add", "-A"], cwd=other, check=True)
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_DATE": "2026-11-29T10:00:00+00:00",
+            "GIT_COMMITTER_DATE": "2026-11-29T10:00:00+00:00",
+        }
+        subprocess.run(["git", "commit", "-q", "--no-verify", "-m", "Applied"], cwd=other, check=True, env=env)
+        wait_until(lambda: "2026-11-29" in (other / "HISTORY.md").read_text(encoding="utf-8"), "the commit seen")
+        assert run.regenerations > count
+    finally:
+        run.stop()
+
+
 # ---------------------------------------------------------------- polling, stopping
 
 

@@ -22,7 +22,9 @@ quiet for ``QUIET`` seconds (at the latest ``MAX_WAIT`` after it began). While
 git holds ``index.lock`` (a commit or checkout is writing the work tree) or a
 merge or rebase is in progress, the loop waits and tries again. An error in one
 regeneration is reported in one line and the next change tries again: the
-watcher never dies of what it reads.
+watcher never dies of what it reads. Between regenerations an ApplicationCache
+keeps every unchanged file parsed and checked, so a save costs the rendering,
+not the reading of a thousand files.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ GIT_MARKERS = frozenset({"HEAD", *_OPERATIONS})
 
 Say = Callable[[str, str], None]  # (level, text); level: "error", "info" or "detail"
 Signature = tuple[int, int, int] | None  # (inode, size, mtime in ns) of a file; None when it does not exist
+FolderIdentity = tuple[int, int] | None  # (device, inode)
 
 
 def is_within(path: str, folder: str) -> bool:
@@ -230,7 +233,7 @@ class Watcher:
         self._observer: Any = None
         self._handler: Any = None
         self._events: list[Any] = []
-        self._watches: dict[tuple[str, bool], tuple[Any, Signature]] = {}
+        self._watches: dict[tuple[str, bool], tuple[Any, FolderIdentity]] = {}
         self._signatures: dict[str, Signature] = {}
         self._problems = ProblemTracker()
         self._cache = ApplicationCache()
@@ -380,20 +383,19 @@ class Watcher:
         self._plan = plan_for(self.root, load_config(self.root))
         self._sync_watches()
 
-    def _sync_watches(self) -> bool:
-        """Make the observer's watches match the plan; True when one was added or replaced.
+    def _sync_watches(self) -> None:
+        """Make the observer's watches match the plan.
 
         A folder that does not exist yet is watched through its nearest existing
         parent; a folder that was deleted and made again (a new inode) gets a new watch.
         """
-        wanted: dict[tuple[str, bool], Signature] = {}
+        wanted: dict[tuple[str, bool], FolderIdentity] = {}
         for folder, recursive in self._plan.folders():
             target, deep = folder, recursive
             while not os.path.isdir(target) and is_within(target, self.root) and target != self.root:
                 target, deep = os.path.dirname(target), False
             if os.path.isdir(target):
-                wanted[(target, deep)] = _folder_signature(target)
-        changed = False
+                wanted[(target, deep)] = _folder_identity(target)
         for key, (watch, identity) in list(self._watches.items()):
             if wanted.get(key, ()) != identity:
                 self._unschedule(watch)
@@ -408,8 +410,6 @@ class Watcher:
                 continue
             self._watches[key] = (watch, identity)
             self._say("detail", f"  watching {key[0]}{' and below' if key[1] else ''}")
-            changed = True
-        return changed
 
     def _unschedule(self, watch: Any) -> None:
         try:
@@ -427,10 +427,10 @@ class Watcher:
             observer.join(timeout=2)
 
 
-def _folder_signature(path: str) -> Signature:
-    """A folder's identity: its inode (a folder made again is a new one)."""
+def _folder_identity(path: str) -> FolderIdentity:
+    """A folder made again under the same name is a new one (a new inode): its watch must be made again."""
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    return stat.st_ino, stat.st_dev, 0
+    return stat.st_dev, stat.st_ino

@@ -133,7 +133,7 @@ def _blob(sha: str) -> str | None:
 
 # While git is in the middle of one of these, the work tree is not a state to record:
 # hooks leave the files alone, and regenerate once the operation ends.
-_OPERATIONS = {
+GIT_OPERATIONS = {
     "MERGE_HEAD": "a merge",
     "rebase-merge": "a rebase",
     "rebase-apply": "a rebase",
@@ -146,7 +146,7 @@ _OPERATIONS = {
 def operation_in_progress(root: str) -> str | None:
     """``a merge``, ``a rebase``, ... when git is in the middle of one, else None."""
     git_dir = git_dirs(root).git_dir
-    return next((what for name, what in _OPERATIONS.items() if os.path.exists(os.path.join(git_dir, name))), None)
+    return next((what for name, what in GIT_OPERATIONS.items() if os.path.exists(os.path.join(git_dir, name))), None)
 
 
 def author_today(root: str) -> datetime.date:
@@ -501,7 +501,7 @@ def _notes(dirs: GitDirs, shallow: bool, head: str | None) -> tuple[str, ...]:
     notes = []
     if shallow:
         notes.append("this is a shallow clone: the history is cut short (run `git fetch --unshallow` for all of it)")
-    operations = {what for name, what in _OPERATIONS.items() if os.path.exists(os.path.join(dirs.git_dir, name))}
+    operations = {what for name, what in GIT_OPERATIONS.items() if os.path.exists(os.path.join(dirs.git_dir, name))}
     for what in sorted(operations):
         notes.append(
             f"{what} is in progress: the history is read up to the commit checked out now; the rest counts as uncommitted"

@@ -41,7 +41,7 @@ from .config import DEFAULT_TEMPLATE_FILE, Config, load_config
 from .debounce import Debouncer
 from .errors import JobtrailError
 from .generated import IndexResult, regenerate
-from .gitlog import _OPERATIONS, git_dirs, operation_in_progress
+from .gitlog import GIT_OPERATIONS, git_dirs, operation_in_progress
 from .problem import Problem
 from .render import HISTORY_FILE, INDEX_FILE
 
@@ -61,7 +61,7 @@ GIT = "git"
 START = "start"
 
 SETTING_FILES = ("jobtrail.toml", "pyproject.toml")
-GIT_MARKERS = frozenset({"HEAD", *_OPERATIONS})
+GIT_MARKERS = frozenset({"HEAD", *GIT_OPERATIONS})
 
 Say = Callable[[str, str], None]  # (level, text); level: "error", "info" or "detail"
 Signature = tuple[int, int, int] | None  # (inode, size, mtime in ns) of a file; None when it does not exist

@@ -262,3 +262,21 @@ def test_paths_git_would_quote(repo: Repo) -> None:
     first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
 
     assert history_of(repo) == {"applications/société-générale.md": [("PENDING", "2026-08-01", first)]}
+
+
+def test_merge_conflict_adds_no_uncommitted_entry_for_the_status_head_already_has(repo: Repo) -> None:
+    """While a conflict is unresolved, the work tree is compared with HEAD's version, not the merge base's."""
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write(NAME, REDDIT.replace("## Notes\n", "## Notes\nside note\n"))
+    repo.commit("side", date="2026-08-02T09:00:00+00:00")
+    repo.git("checkout", "-q", "main")
+    repo.write(NAME, with_status("WITHDRAWN", text=REDDIT.replace("## Notes\n", "## Notes\nmain note\n")))
+    withdrawn = repo.commit("main", date="2026-08-03T09:00:00+00:00")
+    with pytest.raises(subprocess.CalledProcessError):
+        repo.git("merge", "side")  # the notes conflict; the status line merges cleanly
+
+    assert history_of(repo)[f"applications/{NAME}"] == [
+        ("PENDING", "2026-08-01", first),
+        ("WITHDRAWN", "2026-08-03", withdrawn),
+    ]

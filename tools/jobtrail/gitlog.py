@@ -120,8 +120,8 @@ def work_tree_state(root: str, applications_dir: str) -> WorkTreeState:
             index += 1
             changes[parts[9]] = WorkTreeChange(parts[9], _blob(parts[6]), original)
         elif token.startswith("u "):
-            parts = token.split(" ", 10)
-            changes[parts[10]] = WorkTreeChange(parts[10], _blob(parts[7]))
+            parts = token.split(" ", 10)  # u XY sub m1 m2 m3 mW h1 h2 h3 path: h2 is ours, HEAD's
+            changes[parts[10]] = WorkTreeChange(parts[10], _blob(parts[8]))
         elif token.startswith("? "):
             changes[token[2:]] = WorkTreeChange(token[2:], None)
     return WorkTreeState(head, changes)

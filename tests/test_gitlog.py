@@ -280,3 +280,27 @@ def test_merge_conflict_adds_no_uncommitted_entry_for_the_status_head_already_ha
         ("PENDING", "2026-08-01", first),
         ("WITHDRAWN", "2026-08-03", withdrawn),
     ]
+
+
+def test_a_damaged_repository_is_an_error_not_a_shorter_history(repo: Repo, run_cli) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED"))
+    applied = repo.commit("applied", date="2026-08-02T09:00:00+00:00")
+    blob = repo.git("rev-parse", f"{applied}:applications/{NAME}").strip()
+    loose = repo.root / ".git" / "objects" / blob[:2] / blob[2:]
+    loose.chmod(0o644)
+    loose.write_bytes(b"not a git object")
+
+    result = run_cli(repo.root, "history")
+
+    assert result.status == 1
+    assert f"applications/{NAME} in commit {applied[:10]}" in result.err and "git fsck" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_a_submodule_named_like_an_application_is_no_version_to_read(repo: Repo) -> None:
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{'1' * 40},applications/module.md")
+    repo.git("commit", "-q", "--no-verify", "-m", "a submodule", date="2026-08-02T09:00:00+00:00")
+
+    assert history_of(repo)[f"applications/{NAME}"] == [("PENDING", "2026-08-01", first)]

@@ -38,8 +38,9 @@ from .parse import Fields, iso_date, read_fields, status_facts
 from .scaffold import MERGE_DRIVER
 
 APPLIED = "APPLIED"
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: a version git could not read is no longer cached as "does not parse"
 _NULL_SHA = "0" * 40
+_SUBMODULE = b"160000"
 _RECORD = b"\x1e"
 _FIELD = b"\x1f"
 
@@ -217,7 +218,10 @@ def parse_log_record(record: bytes, is_application: Any) -> Commit | None:
         if not meta.startswith(b":"):
             continue
         fields = meta[1:].split(b" ")
-        old_blob, new_blob, kind = fields[2].decode(), fields[3].decode(), fields[4][:1].decode()
+        # A submodule's entry (mode 160000) names a commit of another repository: no file version to read.
+        old_blob = _NULL_SHA if fields[0] == _SUBMODULE else fields[2].decode()
+        new_blob = _NULL_SHA if fields[1] == _SUBMODULE else fields[3].decode()
+        kind = fields[4][:1].decode()
         old_path = tokens[index].decode("utf-8", "surrogateescape")
         index += 1
         path = old_path
@@ -252,7 +256,15 @@ class BlobReader:
         if sha in self._facts or sha in self._asked:
             return
         self._asked.add(sha)
-        self._stdin.write(sha.encode() + b"\n")
+        try:
+            self._stdin.write(sha.encode() + b"\n")
+        except BrokenPipeError:  # git stopped early: what it did not answer is `unread`
+            pass
+
+    @property
+    def unread(self) -> set[str]:
+        """Versions git could not give (missing or corrupt); after ``finish``."""
+        return {sha for sha in self._asked if sha not in self._facts}
 
     def _read_all(self) -> None:
         try:
@@ -261,8 +273,7 @@ class BlobReader:
                 if not header:
                     return
                 parts = header.split()
-                if len(parts) < 3:  # `<sha> missing`
-                    self._facts[parts[0].decode()] = (None, None)
+                if len(parts) < 3:  # `<sha> missing`: left unread, never cached
                     continue
                 data = self._stdout.read(int(parts[2]))
                 self._stdout.read(1)  # the newline after the content
@@ -271,7 +282,10 @@ class BlobReader:
             self._error = exc
 
     def finish(self) -> None:
-        self._stdin.close()
+        try:
+            self._stdin.close()
+        except BrokenPipeError:
+            pass
         self._thread.join()
         self._process.proc.wait()
         if self._error is not None:
@@ -474,6 +488,8 @@ def _walk(
                     reader.ask(change.new_blob)
     finally:
         reader.finish()
+    if reader.unread:
+        raise JobtrailError(_unreadable(commits, reader.unread))
     missing = [
         change.old_blob
         for commit in commits
@@ -490,6 +506,19 @@ def _walk(
         apply_commit(state, commit, facts, statuses)
     state.head = head
     return state
+
+
+def _unreadable(commits: list[Commit], unread: set[str]) -> str:
+    where = next(
+        f" ({change.path} in commit {commit.sha[:10]})"
+        for commit in commits
+        for change in commit.changes
+        if change.new_blob in unread
+    )
+    return (
+        f"git cannot read {len(unread)} version(s) of the application files{where}: the repository is damaged;"
+        " run `git fsck` and restore the missing objects (for example from a clone or a backup)"
+    )
 
 
 def _is_ancestor(root: str, older: str, newer: str) -> bool:

@@ -304,3 +304,11 @@ def test_a_submodule_named_like_an_application_is_no_version_to_read(repo: Repo)
     repo.git("commit", "-q", "--no-verify", "-m", "a submodule", date="2026-08-02T09:00:00+00:00")
 
     assert history_of(repo)[f"applications/{NAME}"] == [("PENDING", "2026-08-01", first)]
+
+
+@pytest.mark.parametrize("folder", ["./applications", "applications/", "applications//"])
+def test_the_applications_folder_may_be_spelled_as_a_path(repo: Repo, folder: str) -> None:
+    (repo.root / "jobtrail.toml").write_text(f'applications = "{folder}"\n', encoding="utf-8")
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+
+    assert history_of(repo) == {f"applications/{NAME}": [("PENDING", "2026-08-01", first)]}

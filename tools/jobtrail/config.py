@@ -8,6 +8,7 @@ neither, the built-in defaults apply.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -133,6 +134,10 @@ def load_config(root: str) -> Config:
     for key, value in (("applications", applications_dir), ("template", template_setting)):
         if not isinstance(value, str) or os.path.isabs(value) or ".." in value.replace("\\", "/").split("/"):
             raise JobtrailError(f"{where}: `{key}` must be a path inside the repository")
+    # One spelling of the folder (`./applications/` is `applications`): git reports paths that way.
+    applications_dir = posixpath.normpath(applications_dir.replace("\\", "/"))
+    if applications_dir == ".":
+        raise JobtrailError(f'{where}: `applications` must name a folder below the top, such as "applications"')
     template_path = os.path.join(root, template_setting)
     if os.path.isfile(template_path):
         try:

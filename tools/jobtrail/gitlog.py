@@ -468,11 +468,10 @@ def _walk(
         repo = git.Repo(root)
     except git.exc.GitError as exc:
         raise JobtrailError(f"cannot open the git repository at {root}: {exc}") from None
-    applications_dir = config.applications_dir.strip("/")
 
     def is_application(path: str) -> bool:
         folder, _, name = path.rpartition("/")
-        return folder == applications_dir and name.endswith(".md") and not name.startswith(".")
+        return folder == config.applications_dir and name.endswith(".md") and not name.startswith(".")
 
     reader = BlobReader(repo, facts)
     commits: list[Commit] = []

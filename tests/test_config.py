@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Repo
+from conftest import Repo, reddit_text
+
+REDDIT = reddit_text()
+NAME = "reddit-senior-machine-learning-engineer-safety.md"
 
 
 @pytest.mark.parametrize("folder", ["", ".", "./"])
@@ -14,3 +17,22 @@ def test_the_top_of_the_repository_is_not_an_applications_folder(repo: Repo, run
     result = run_cli(repo.root, "history")
 
     assert result.status == 1 and "`applications` must name a folder below the top" in result.err
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("quiet_days = 99999999999999999999", "`quiet_days` must be a whole number of days from 0 to 36,500"),
+        ("quiet_days = -1", "`quiet_days` must be a whole number of days from 0 to 36,500"),
+        ("follow_up_days = {APPLIED = 99999999999999999}", "`follow_up_days` must map statuses to whole numbers"),
+        ("max_file_bytes = 99999999999999999999", "`max_file_bytes` must be a whole number of bytes from 0 to"),
+        ("max_file_bytes = 1e3", "`max_file_bytes` must be a whole number of bytes"),
+    ],
+)
+def test_numbers_out_of_range_are_a_clear_error(repo: Repo, run_cli, setting: str, message: str) -> None:
+    (repo.root / "jobtrail.toml").write_text(setting + "\n", encoding="utf-8")
+    repo.write(NAME, REDDIT.replace("### Application\nPENDING", "### Application\nAPPLIED"))
+
+    for command in ("check", "index"):
+        result = run_cli(repo.root, command)
+        assert result.status == 1 and message in result.err, (command, result.err)

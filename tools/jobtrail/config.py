@@ -25,6 +25,8 @@ DEFAULT_ACTIVE = ("PENDING", "APPLIED", "SCREENING", "INTERVIEWING", "OFFER")
 DEFAULT_CLOSED = ("ACCEPTED", "REJECTED", "WITHDRAWN", "DECLINED", "GHOSTED")
 DEFAULT_FOLLOW_UP_DAYS = {"APPLIED": 7, "SCREENING": 5, "INTERVIEWING": 4, "OFFER": 2}
 DEFAULT_TEMPLATE_FILE = "template.md"
+MAX_DAYS = 36_500  # a hundred years: any more and date arithmetic overflows
+MAX_FILE_BYTES = 1 << 30
 _STATUS_WORD = re.compile(r"^[A-Z][A-Z0-9_-]*$")
 
 
@@ -108,11 +110,15 @@ def _status_list(settings: dict[str, Any], key: str, default: tuple[str, ...], w
     return tuple(value)
 
 
-def _int(settings: dict[str, Any], key: str, default: int, where: str) -> int:
+def _is_count(value: object, most: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= most
+
+
+def _int(settings: dict[str, Any], key: str, default: int, where: str, unit: str = "days", most: int = MAX_DAYS) -> int:
     value = settings.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise JobtrailError(f"{where}: `{key}` must be a whole number of days, 0 or more")
-    return value
+    if not _is_count(value, most):
+        raise JobtrailError(f"{where}: `{key}` must be a whole number of {unit} from 0 to {most:,}")
+    return int(value)
 
 
 def load_config(root: str) -> Config:
@@ -123,11 +129,10 @@ def load_config(root: str) -> Config:
     if set(active) & set(closed):
         raise JobtrailError(f"{where}: a status cannot be both active and closed: {sorted(set(active) & set(closed))}")
     follow_up = settings.get("follow_up_days", DEFAULT_FOLLOW_UP_DAYS)
-    if not isinstance(follow_up, dict) or not all(
-        isinstance(days, int) and not isinstance(days, bool) and days >= 0 for days in follow_up.values()
-    ):
+    if not isinstance(follow_up, dict) or not all(_is_count(days, MAX_DAYS) for days in follow_up.values()):
         raise JobtrailError(
-            f"{where}: `follow_up_days` must map statuses to whole numbers of days, such as {{APPLIED = 7}}"
+            f"{where}: `follow_up_days` must map statuses to whole numbers of days"
+            f" from 0 to {MAX_DAYS:,}, such as {{APPLIED = 7}}"
         )
     applications_dir = settings.get("applications", "applications")
     template_setting = settings.get("template", DEFAULT_TEMPLATE_FILE)
@@ -166,5 +171,5 @@ def load_config(root: str) -> Config:
         workflow=Workflow(active, closed),
         follow_up_days={str(status): int(days) for status, days in follow_up.items()},
         quiet_days=_int(settings, "quiet_days", 21, where),
-        max_file_bytes=_int(settings, "max_file_bytes", 1_000_000, where),
+        max_file_bytes=_int(settings, "max_file_bytes", 1_000_000, where, "bytes", MAX_FILE_BYTES),
     )

@@ -312,3 +312,13 @@ def test_the_applications_folder_may_be_spelled_as_a_path(repo: Repo, folder: st
     first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
 
     assert history_of(repo) == {f"applications/{NAME}": [("PENDING", "2026-08-01", first)]}
+
+
+def test_history_of_a_file_that_is_not_an_application_is_an_error(repo: Repo, run_cli) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    (repo.root / "notes.md").write_text("# notes\n", encoding="utf-8")
+
+    result = run_cli(repo.root, "history", "notes.md")
+
+    assert result.status == 1 and result.out == ""
+    assert "notes.md: not an application" in result.err

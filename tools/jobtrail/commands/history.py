@@ -7,6 +7,7 @@ import json
 import sys
 
 from ..config import load_config
+from ..errors import JobtrailError
 from ..files import find_root, repo_relative
 from ..gitlog import read_history
 from ..history import ApplicationHistory, RepositoryHistory
@@ -39,6 +40,10 @@ def run(args: argparse.Namespace) -> int:
     wanted_path = repo_relative(resolve_app(config, args.app), root) if args.app else None
     history = read_history(root, config)
     wanted = next((app for app in history.applications if app.path == wanted_path), None)
+    if wanted_path is not None and wanted is None:
+        raise JobtrailError(
+            f"{wanted_path}: not an application: history covers the files in {config.applications_dir}/"
+        )
     history = _only(history, wanted)
     if args.json:
         # Pretty for a person; compact (and much faster to write) for a program.

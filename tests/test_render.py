@@ -246,3 +246,16 @@ def test_notes_about_a_git_operation_stay_out_of_the_files() -> None:
     for text in (render_index(history, apps, problems, config), render_history(history, config, apps)):
         assert "rebase" not in text
         assert "shallow clone" in text
+
+
+def test_a_stage_never_lasts_a_negative_number_of_days() -> None:
+    """Added on 2026-08-05, but the Application Date says it was sent on 2026-08-01."""
+    changes = (
+        StatusChange("PENDING", datetime.date(2026, 8, 5), "a" * 40),
+        StatusChange("APPLIED", datetime.date(2026, 8, 1), "b" * 40),
+    )
+    history = RepositoryHistory((ApplicationHistory("applications/acme.md", "Acme", "Data", "APPLIED", changes),))
+
+    text = render_history(history, load_config(str(GOLDEN)))
+
+    assert "- 2026-08-05 PENDING (0 days)\n- 2026-08-01 APPLIED\n" in text

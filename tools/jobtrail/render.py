@@ -298,12 +298,16 @@ def render_index(
 
 
 def _history_lines(row: Row) -> list[str]:
-    """One line per change; a finished stage says how many days it lasted."""
+    """One line per change; a finished stage says how many days it lasted (never fewer than 0).
+
+    An APPLIED change is dated by the Application Date, which can be earlier than
+    the commit that recorded the stage before it.
+    """
     if not row.changes:
         return ["No status recorded yet: the file has never had a valid status."]
     lines = []
     for change, following in zip(row.changes, (*row.changes[1:], None), strict=True):
-        lasted = f" ({_plural((following.date - change.date).days, 'day')})" if following else ""
+        lasted = f" ({_plural(max(0, (following.date - change.date).days), 'day')})" if following else ""
         lines.append(f"- {change.date.isoformat()} {inline(change.status)}{lasted}")
     return lines
 

@@ -322,3 +322,17 @@ def test_history_of_a_file_that_is_not_an_application_is_an_error(repo: Repo, ru
 
     assert result.status == 1 and result.out == ""
     assert "notes.md: not an application" in result.err
+
+
+def test_a_symlinked_application_has_the_same_history_before_and_after_the_commit(repo: Repo) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    drafts = repo.root / "drafts"
+    drafts.mkdir()
+    (drafts / "acme.md").write_text(REDDIT.replace("Reddit\n", "Acme\n", 1), encoding="utf-8")
+    (repo.applications / "acme.md").symlink_to("../drafts/acme.md")
+    day = datetime.date(2026, 8, 2)
+
+    before = history_of(repo, today=day)
+    repo.commit("acme", date="2026-08-02T09:00:00+00:00")
+
+    assert history_of(repo, today=day) == before

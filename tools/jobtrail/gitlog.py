@@ -604,7 +604,10 @@ def read_history(
             before = None
             if lineage is not None and change.head_blob is not None:
                 before = lineage.effective.get(change.head_blob)
-            if current is not None and current != before and fields is not None:
+            # git records a symlink's target, not the file it points to: no committed version of a
+            # symlink has a status, so its uncommitted change has none either (or committing it would
+            # change the history).
+            if current is not None and current != before and fields is not None and not os.path.islink(path):
                 date = event_date(current, (fields.status, fields.application_date), today.isoformat())
                 changes.append(StatusChange(current, datetime.date.fromisoformat(date), None))
             last_changed = today

@@ -97,3 +97,15 @@ def test_from_a_subfolder_and_without_an_applications_folder(repo: Repo, run_cli
 
     assert result.status == 0
     assert (repo.applications / "acme-engineer.md").is_file()
+
+
+def test_a_crlf_template_gives_a_crlf_application(repo: Repo, run_cli) -> None:
+    template = Path(__file__).resolve().parent.parent / "tools" / "jobtrail" / "data" / "template.md"
+    crlf = template.read_bytes().replace(b"\n", b"\r\n")
+    (repo.root / "template.md").write_bytes(crlf)
+
+    assert run_cli(repo.root, "new", "Acme", "Engineer").status == 0
+
+    created = (repo.applications / "acme-engineer.md").read_bytes()
+    assert created == crlf.replace(b"[Company Name]", b"Acme", 1).replace(b"[Position Title]", b"Engineer", 1)
+    assert run_cli(repo.root, "check", "applications/acme-engineer.md").status == 0

@@ -146,7 +146,7 @@ def load_config(root: str) -> Config:
     template_path = os.path.join(root, template_setting)
     if os.path.isfile(template_path):
         try:
-            with open(template_path, encoding="utf-8-sig") as handle:
+            with open(template_path, encoding="utf-8-sig", newline="") as handle:  # its line endings, as written
                 template = template_from_text(handle.read())
         except (OSError, UnicodeDecodeError) as exc:
             raise JobtrailError(

@@ -109,3 +109,22 @@ def test_a_crlf_template_gives_a_crlf_application(repo: Repo, run_cli) -> None:
     created = (repo.applications / "acme-engineer.md").read_bytes()
     assert created == crlf.replace(b"[Company Name]", b"Acme", 1).replace(b"[Position Title]", b"Engineer", 1)
     assert run_cli(repo.root, "check", "applications/acme-engineer.md").status == 0
+
+
+def test_a_template_without_the_section_is_exit_1_naming_the_template(repo: Repo, run_cli) -> None:
+    (repo.root / "template.md").write_text("# Application Details\n\n## Position\n\n## Status\n### Application\n")
+
+    result = run_cli(repo.root, "new", "Acme", "Engineer")
+
+    assert result.status == 1
+    assert "template.md: the template has no `## Company` section" in result.err
+
+
+def test_an_applications_file_in_the_way_is_an_error_not_a_crash(repo: Repo, run_cli) -> None:
+    (repo.applications / "reddit-senior-machine-learning-engineer-safety.md").unlink()
+    repo.applications.rmdir()
+    repo.applications.write_text("not a folder\n")
+
+    result = run_cli(repo.root, "new", "Acme", "Engineer")
+
+    assert result.status == 1 and "cannot make the applications folder" in result.err

@@ -19,6 +19,10 @@ class FillError(ValueError):
     """A value cannot go into the template as given."""
 
 
+class TemplateError(ValueError):
+    """The template lacks a section a value must go into: the template needs fixing, not the command."""
+
+
 def fill_template(template_text: str, values: Mapping[str, str]) -> bytes:
     """The template's bytes with each ``## Section``'s value set; sections the template lacks are an error.
 
@@ -35,7 +39,7 @@ def fill_template(template_text: str, values: Mapping[str, str]) -> bytes:
         app = parse_bytes("template", data, front_matter=False)
         section = app.section(name)
         if section is None:
-            raise FillError(f"the template has no `## {name}` section: add it to the template")
+            raise TemplateError(f"the template has no `## {name}` section: add it to the template")
         value = section.value()
         if value is None:
             data = insert_line(data, section.heading.line, text)

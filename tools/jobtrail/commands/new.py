@@ -12,7 +12,7 @@ import sys
 
 from ..check import load_application
 from ..config import load_config
-from ..create import FillError, look_alikes, new_application
+from ..create import FillError, TemplateError, look_alikes, new_application
 from ..errors import JobtrailError, UsageError
 from ..files import application_paths, create_exclusive, display_path, find_root
 from ..rules import url_problem
@@ -33,9 +33,16 @@ def run(args: argparse.Namespace) -> int:
         data = new_application(config.template.text, company, position, url)
     except FillError as exc:
         raise UsageError(str(exc)) from None
-    os.makedirs(config.applications_path, exist_ok=True)
+    except TemplateError as exc:
+        raise JobtrailError(f"{config.template_path or 'the built-in template'}: {exc}") from None
     path = os.path.join(config.applications_path, f"{slug}.md")
     shown = display_path(path, root)
+    try:
+        os.makedirs(config.applications_path, exist_ok=True)
+    except OSError as exc:
+        raise JobtrailError(
+            f"{config.applications_dir}: cannot make the applications folder ({exc.strerror})"
+        ) from None
     existing = [
         load_application(other, display_path(other, root), config, front_matter=False)
         for other in application_paths(config.applications_path)

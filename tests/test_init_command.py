@@ -114,3 +114,15 @@ def test_dir_that_is_a_file_is_an_error(tmp_path: Path, run_cli) -> None:
     (tmp_path / "file").write_text("x")
     result = run_cli(tmp_path, "init", "file")
     assert result.status == 1 and "is a file" in result.err
+
+
+def test_a_file_where_a_folder_goes_is_an_error_not_a_crash(tmp_path: Path, run_cli) -> None:
+    (tmp_path / "applications").write_text("not a folder\n")
+    (tmp_path / "taken").write_text("")
+
+    in_the_way = run_cli(tmp_path, "init")
+    below_a_file = run_cli(tmp_path, "init", "taken/search")
+
+    assert in_the_way.status == 1 and "applications: cannot make the folder" in in_the_way.err
+    assert below_a_file.status == 1 and "taken/search: cannot make the folder" in below_a_file.err
+    assert (tmp_path / "applications").read_text() == "not a folder\n"

@@ -61,6 +61,13 @@ def _gitattributes(target: str, applications_dir: str) -> str:
     return f"updated  .gitattributes (added {', '.join(missing)})"
 
 
+def _make_folder(path: str, shown: str) -> None:
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as exc:
+        raise JobtrailError(f"{shown}: cannot make the folder ({exc.strerror}): move what is in the way") from None
+
+
 def _install_hooks(target: str) -> str:
     types = [arg for hook in HOOK_TYPES for arg in ("-t", hook)]
     done = subprocess.run(
@@ -76,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     target = os.path.abspath(args.dir or ".")
     if os.path.exists(target) and not os.path.isdir(target):
         raise JobtrailError(f"{args.dir}: is a file, not a folder")
-    os.makedirs(target, exist_ok=True)
+    _make_folder(target, args.dir or ".")
     report = []
     if os.path.exists(os.path.join(target, ".git")):
         report.append("kept     .git (already a git repository)")
@@ -90,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     if os.path.isdir(applications):
         report.append(f"kept     {config.applications_dir}/")
     else:
-        os.makedirs(applications)
+        _make_folder(applications, config.applications_dir)
         # git keeps no empty folders: a placeholder keeps applications/ in a fresh clone.
         create_exclusive(os.path.join(applications, ".gitkeep"), b"")
         report.append(f"created  {config.applications_dir}/")

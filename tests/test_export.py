@@ -198,3 +198,17 @@ def test_export_with_no_applications_is_just_the_header(repo: Repo, run_cli) -> 
 def test_format_is_required(repo: Repo, run_cli) -> None:
     assert run_cli(repo.root, "export").status == 2
     assert run_cli(repo.root, "export", "--format", "xlsx").status == 2
+
+
+def test_json_export_is_strict_json_even_for_yaml_nan_and_inf(repo: Repo, run_cli) -> None:
+    name = "reddit-senior-machine-learning-engineer-safety.md"
+    repo.write(name, "---\nsalary: .nan\nbonus: -.inf\n---\n" + reddit_text())
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+
+    result = run_cli(repo.root, "export", "--format", "json")
+
+    def no_constants(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    front_matter = json.loads(result.out, parse_constant=no_constants)["applications"][0]["front_matter"]
+    assert front_matter == {"salary": "nan", "bonus": "-inf"}

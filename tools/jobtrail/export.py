@@ -16,6 +16,7 @@ import csv
 import datetime
 import io
 import json
+import math
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -87,6 +88,8 @@ def _jsonable(value: Any) -> Any:
         return {str(key): _jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_jsonable(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # YAML's .nan and .inf: JSON has no such numbers
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)

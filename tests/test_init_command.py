@@ -126,3 +126,14 @@ def test_a_file_where_a_folder_goes_is_an_error_not_a_crash(tmp_path: Path, run_
     assert in_the_way.status == 1 and "applications: cannot make the folder" in in_the_way.err
     assert below_a_file.status == 1 and "taken/search: cannot make the folder" in below_a_file.err
     assert (tmp_path / "applications").read_text() == "not a folder\n"
+
+
+def test_without_git_every_command_says_to_install_it(tmp_path: Path, repo: Repo, run_cli, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+
+    for cwd, argv in ((tmp_path, ("init", "search")), (repo.root, ("history",)), (repo.root, ("index",))):
+        result = run_cli(cwd, *argv)
+        assert (result.status, result.err) == (
+            1,
+            "jobtrail: error: git is not installed or not on PATH: install git first\n",
+        )

@@ -73,14 +73,15 @@ def git_dirs(root: str) -> GitDirs:
     return GitDirs(git_dir, common_dir)
 
 
-def _run_git(root: str, *args: str) -> bytes:
+def run_git(root: str, *args: str) -> bytes:
+    """``git ARGS`` in ``root``: its output, or a JobtrailError saying what went wrong."""
     try:
         done = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
     except FileNotFoundError:
         raise JobtrailError("git is not installed or not on PATH: install git first") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise JobtrailError(f"git {args[0]} failed: {message[-1] if message else 'no message'}")
+        raise JobtrailError(f"git {args[0]} failed in {root}: {message[-1] if message else 'no message'}")
     return done.stdout
 
 
@@ -99,7 +100,7 @@ class WorkTreeState:
 
 def work_tree_state(root: str, applications_dir: str) -> WorkTreeState:
     """HEAD and the uncommitted changes under the applications folder, in one ``git status``."""
-    out = _run_git(
+    out = run_git(
         root, "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all", "--renames", "--", applications_dir
     )
     head: str | None = None

@@ -14,6 +14,7 @@ import sys
 from ..config import load_config
 from ..errors import JobtrailError
 from ..files import create_exclusive, write_atomic
+from ..gitlog import run_git
 from ..scaffold import (
     HOOK_TYPES,
     PYTHON_SETTING,
@@ -24,15 +25,6 @@ from ..scaffold import (
     pre_commit_config,
 )
 from ..template import default_template_text
-
-
-def _git(target: str, *args: str) -> None:
-    try:
-        done = subprocess.run(["git", *args], cwd=target, capture_output=True, text=True)
-    except FileNotFoundError:
-        raise JobtrailError("git is not installed or not on PATH: install git first") from None
-    if done.returncode != 0:
-        raise JobtrailError(f"git {args[0]} failed in {target}: {done.stderr.strip() or 'no message'}")
 
 
 def _create(target: str, name: str, text: str) -> str:
@@ -88,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if os.path.exists(os.path.join(target, ".git")):
         report.append("kept     .git (already a git repository)")
     else:
-        _git(target, "init", "-q")
+        run_git(target, "init", "-q")
         report.append("created  .git (git init)")
     report.append(_create(target, "jobtrail.toml", config_text()))
     report.append(_create(target, "template.md", default_template_text()))
@@ -103,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         report.append(f"created  {config.applications_dir}/")
     report.append(_create(target, ".pre-commit-config.yaml", pre_commit_config(config.applications_dir)))
     report.append(_gitattributes(target, config.applications_dir))
-    _git(target, "config", PYTHON_SETTING, sys.executable)
+    run_git(target, "config", PYTHON_SETTING, sys.executable)
     report.append(_install_hooks(target))
     for line in report:
         print(line)

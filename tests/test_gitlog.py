@@ -336,3 +336,16 @@ def test_a_symlinked_application_has_the_same_history_before_and_after_the_commi
     repo.commit("acme", date="2026-08-02T09:00:00+00:00")
 
     assert history_of(repo, today=day) == before
+
+
+def test_an_application_date_after_the_commit_is_a_typo_not_the_event(repo: Repo) -> None:
+    """2062 for 2026: taken as the event, it would be "the newest date" and every day count would run to it."""
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED", date="2062-08-02"))
+    applied = repo.commit("applied", date="2026-08-02T09:00:00+00:00")
+    repo.write("acme.md", with_status("APPLIED", date="2062-08-03", text=REDDIT.replace("Reddit\n", "Acme\n", 1)))
+
+    history = history_of(repo, today=datetime.date(2026, 8, 3))
+
+    assert history[f"applications/{NAME}"][-1] == ("APPLIED", "2026-08-02", applied)
+    assert history["applications/acme.md"] == [("APPLIED", "2026-08-03", None)]

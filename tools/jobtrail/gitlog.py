@@ -38,7 +38,7 @@ from .parse import Fields, iso_date, read_fields, status_facts
 from .scaffold import MERGE_DRIVER
 
 APPLIED = "APPLIED"
-CACHE_VERSION = 2  # 2: a version git could not read is no longer cached as "does not parse"
+CACHE_VERSION = 3  # 2: unreadable versions are not cached; 3: no APPLIED event dated after its commit
 _NULL_SHA = "0" * 40
 _SUBMODULE = b"160000"
 _RECORD = b"\x1e"
@@ -385,10 +385,14 @@ def known_status(raw: str | None, statuses: frozenset[str]) -> str | None:
 
 
 def event_date(status: str, facts: Facts, fallback: str) -> str:
-    """APPLIED is dated by the file's Application Date when one is filled in (the real event)."""
+    """APPLIED is dated by the file's Application Date when one is filled in (the real event).
+
+    A date after ``fallback`` (the commit's date, or today) is a typo (JT502), not the
+    event: taken as it is, it would move "the newest date" and every day count into the future.
+    """
     if status == APPLIED and facts[1] is not None:
         date = iso_date(facts[1])
-        if date is not None:
+        if date is not None and date.isoformat() <= fallback:
             return date.isoformat()
     return fallback
 

@@ -139,3 +139,16 @@ def test_the_write_is_atomic_and_keeps_the_file_mode(repo: Repo, run_cli) -> Non
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert path.stat().st_ino != inode  # replaced in one rename, not rewritten in place
     assert [name for name in os.listdir(repo.applications) if name.startswith(".")] == []
+
+
+def test_a_symlinked_application_is_edited_through_the_link(repo: Repo, run_cli) -> None:
+    drafts = repo.root / "drafts"
+    drafts.mkdir()
+    (drafts / "acme.md").write_text(reddit_text().replace("Reddit\n", "Acme\n", 1), encoding="utf-8")
+    link = repo.applications / "acme.md"
+    link.symlink_to("../drafts/acme.md")
+
+    assert run_cli(repo.root, "status", "acme", "rejected").status == 0
+
+    assert link.is_symlink()
+    assert "### Application\nREJECTED\n" in (drafts / "acme.md").read_text(encoding="utf-8")

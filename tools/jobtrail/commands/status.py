@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import sys
 
 from ..config import Config, load_config
@@ -89,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         raise JobtrailError(f"{shown}: {exc}") from None
     if _read(path, shown, config)[0] != data:
         raise JobtrailError(f"{shown}: the file changed while jobtrail was editing it: run the command again")
-    write_atomic(path, edited)
+    write_atomic(os.path.realpath(path), edited)  # through a symlink: the link stays a link
     after = parse_bytes(shown, edited)
     date_before, date_after = app.text(APPLICATION_DATE), after.text(APPLICATION_DATE)
     filled = f"; Application Date {date_after}" if date_after != date_before else ""

@@ -349,3 +349,14 @@ def test_an_application_date_after_the_commit_is_a_typo_not_the_event(repo: Repo
 
     assert history[f"applications/{NAME}"][-1] == ("APPLIED", "2026-08-02", applied)
     assert history["applications/acme.md"] == [("APPLIED", "2026-08-03", None)]
+
+
+def test_history_text_keeps_control_characters_from_the_terminal(repo: Repo, run_cli) -> None:
+    repo.write(NAME, REDDIT.replace("Reddit\n", "Reddit\x1b[2J\x07\n", 1))
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+
+    text = run_cli(repo.root, "history").out
+    data = json.loads(run_cli(repo.root, "history", "--json").out)
+
+    assert "\x1b" not in text and "\x07" not in text and "Reddit [2J " in text
+    assert data["applications"][0]["company"] == "Reddit\x1b[2J\x07"  # JSON keeps the text as it is

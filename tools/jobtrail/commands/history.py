@@ -12,13 +12,14 @@ from ..files import find_root, repo_relative
 from ..gitlog import read_history
 from ..history import ApplicationHistory, RepositoryHistory
 from ..selection import resolve_app
+from ..terminal import plain
 
 
 def format_text(history: RepositoryHistory) -> str:
     blocks = []
     for app in history.applications:
         title = " - ".join(part for part in (app.company, app.position) if part) or "(no company or position)"
-        lines = [f"{app.path}: {title}"]
+        lines = [plain(f"{app.path}: {title}")]  # an escape sequence in a file never reaches the terminal
         for change in app.changes:
             commit = change.commit[:10] if change.commit else "uncommitted"
             lines.append(f"  {change.date.isoformat()}  {change.status:<13} {commit}")

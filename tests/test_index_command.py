@@ -270,3 +270,12 @@ def test_a_bare_hook_option_after_a_checkout_never_writes(repo: Repo, run_cli, m
 
     assert (result.status, snapshot(repo)) == (0, {})
     assert "INDEX.md and HISTORY.md out of date here" in result.err
+
+
+def test_a_folder_in_the_way_of_a_generated_file_is_an_error_not_a_crash(repo: Repo, run_cli) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    (repo.root / "INDEX.md").mkdir()
+
+    result = run_cli(repo.root, "index")
+
+    assert result.status == 1 and "INDEX.md: cannot write it" in result.err

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .check import check_applications, load_application
 from .config import Config, load_config
+from .errors import JobtrailError
 from .files import application_paths, locked, repo_relative, write_atomic
 from .gitlog import author_today, current_fields, ensure_merge_driver, git_dirs, operation_in_progress, read_history
 from .model import Application
@@ -127,7 +128,10 @@ def regenerate(
         rendered = render_repository(root, config, day, cache)
         stale = _stale(root, rendered)
         for name in stale:
-            write_atomic(os.path.join(root, name), rendered.files[name])
+            try:
+                write_atomic(os.path.join(root, name), rendered.files[name])
+            except OSError as exc:
+                raise JobtrailError(f"{name}: cannot write it ({exc.strerror}): move what is in the way") from None
     ensure_merge_driver(root)
     return IndexResult(
         rendered.counts, len(rendered.problems), stale, stale, notes=rendered.notes, problem_list=rendered.problems

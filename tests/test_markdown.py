@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import time
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from jobtrail.markdown import headings, split_lines
+from jobtrail.markdown import heading_of, headings, split_lines
 
 COMMONMARK = MarkdownIt("commonmark")
 
@@ -81,3 +83,31 @@ def test_line_endings_lf_crlf_cr_and_no_final_newline() -> None:
     assert split_lines("a\r\nb\nc\rd") == ["a", "b", "c", "d"]
     assert split_lines("a\n") == ["a"]
     assert split_lines("") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "#\ta" + " " * 200_000 + "x",  # a lazy `.*?` before `[ \t]*$` backtracked on every space
+        "# a" + " " * 200_000 + "#x#",  # so did a regex for the closing hashes
+        "# a" + " \t" * 100_000 + "#x#",
+        "## " + " #" * 100_000 + " ##",
+    ],
+    ids=["tab-then-spaces", "spaces-then-hash", "spaces-and-tabs", "hashes"],
+)
+def test_long_lines_are_scanned_in_linear_time(line: str) -> None:
+    started = time.perf_counter()
+    found = headings([line] * 5)
+    assert time.perf_counter() - started < 1
+    assert len(found) == 5
+
+
+def test_closing_sequence_rules() -> None:
+    assert [heading_of(line) for line in ("# #", "# foo#", "# foo #", "#\tfoo\t#\t", "# foo \\#", "#  ")] == [
+        (1, ""),
+        (1, "foo#"),
+        (1, "foo"),
+        (1, "foo"),
+        (1, "foo \\#"),
+        (1, ""),
+    ]

@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
-_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+# Greedy `.*` and trimming in Python: a lazy `.*?` before `[ \t]*$` (or a regex for
+# the closing hashes) backtracks quadratically on a long line of spaces.
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t](.*))?$")
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 
 
@@ -58,16 +59,23 @@ def heading_of(line: str) -> tuple[int, str] | None:
         rest = line[level:]
         if level > 6 or (rest and rest[0] != " "):
             return None
-        text = rest.strip(" ")
-        if text.endswith("#"):
-            text = _CLOSING_HASHES.sub("", " " + text).strip(" ")
-        return level, text
+        return level, _without_closing_hashes(rest.strip(" "))
     match = _ATX.match(_expand_leading_tabs(line))
     if match is None:
         return None
-    text = match.group(2) or ""
-    text = _CLOSING_HASHES.sub("", text) if text.endswith("#") else text
-    return len(match.group(1)), text.strip(" \t")
+    return len(match.group(1)), _without_closing_hashes((match.group(2) or "").strip(" \t"))
+
+
+def _without_closing_hashes(text: str) -> str:
+    """Drop an optional closing run of ``#`` (it must follow a space or tab, or be all there is)."""
+    if not text.endswith("#"):
+        return text
+    before = text.rstrip("#")
+    if before == "":
+        return ""
+    if before[-1] in " \t":
+        return before.rstrip(" \t")
+    return text
 
 
 @dataclass(frozen=True)

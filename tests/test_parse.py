@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,87 @@ def test_read_fields_with_names_agrees_with_the_full_parser(lines: list[str]) ->
     app = parse_text("x.md", text, front_matter=False)
     fields = read_fields(text.encode(), names=True)
     assert (fields.status, fields.company) == (app.status or None, app.text("Company") or None)
+
+
+# --- front matter that PyYAML cannot build, or that expands without bound ---
+
+
+def front_matter_problems(yaml: str) -> list[tuple[str, int, str]]:
+    app = parse_bytes("a.md", f"---\n{yaml}\n---\n# Application Details\n".encode())
+    return [(problem.code, problem.line, problem.message) for problem in app.problems]
+
+
+@pytest.mark.parametrize(
+    "yaml",
+    [
+        "x: !!int",  # IndexError inside PyYAML
+        "x: !!bool",  # KeyError
+        "x: !!timestamp",  # AttributeError
+        "x: !!int ''",
+        "follow_up: 2026-02-30",  # ValueError: day is out of range for month
+        "x: " + "9" * 5000,  # ValueError: too many digits for an int
+    ],
+)
+def test_values_pyyaml_cannot_construct_are_invalid_yaml_not_a_crash(yaml: str) -> None:
+    [(code, line, message)] = front_matter_problems(yaml)
+    assert (code, line) == ("JT201", 2)
+    assert message.startswith("front matter is not valid YAML (") and "sys." not in message
+
+
+def test_python_tags_are_named_as_written() -> None:
+    [(code, _, message)] = front_matter_problems("x: !!python/object/apply:os.system ['echo pwned']")
+    assert code == "JT202"
+    assert "(!!python/object/apply:os.system)" in message
+
+
+@pytest.mark.parametrize(
+    ("yaml", "reason"),
+    [("? [a, b]\n: c", "found unhashable key"), ("b:\n  <<: 5", "expected a mapping or list of mappings for merging")],
+)
+def test_constructor_errors_that_are_not_tags_are_invalid_yaml(yaml: str, reason: str) -> None:
+    [(code, _, message)] = front_matter_problems(yaml)
+    assert code == "JT201" and reason in message
+
+
+def test_a_control_character_is_located() -> None:
+    app = parse_bytes("a.md", b"---\na: b\nc: x\x01\n---\n")
+    [problem] = app.problems
+    assert (problem.code, problem.line, problem.column) == ("JT201", 3, 5)
+    assert "#x0001" in problem.message
+
+
+@pytest.mark.parametrize(
+    "yaml",
+    [
+        # Aliases of a long string: few nodes, gigabytes once a renderer or an export walks them.
+        "a: &a " + "x" * 2000 + "\nb: [" + ", ".join(["*a"] * 200) + "]",
+        # !!pairs and !!omap load as tuples, which must be walked too.
+        "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+        "d: !!pairs [k: *c, l: *c, m: *c, n: *c, o: *c, p: *c, q: *c, r: *c, s: *c, t: *c]",
+        "a: &a [*a]",
+    ],
+)
+def test_alias_bombs_are_refused(yaml: str) -> None:
+    [(code, line, _)] = front_matter_problems(yaml)
+    assert (code, line) == ("JT206", 2)
+
+
+def test_large_front_matter_without_aliases_is_not_a_bomb() -> None:
+    yaml = (
+        "tags: ["
+        + ", ".join(f"t{index}" for index in range(20_000))
+        + "]\n"
+        + "".join(f"key{index}: {{a, b, c}}\n" for index in range(5_000))
+    )
+    assert front_matter_problems(yaml) == []
+
+
+def test_billion_laughs_is_refused_quickly() -> None:
+    levels = ["a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]"]
+    for index in range(1, 9):
+        name, previous = chr(97 + index), chr(96 + index)
+        levels.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    started = time.perf_counter()
+    [(code, _, _)] = front_matter_problems("\n".join(levels))
+    assert code == "JT206"
+    assert time.perf_counter() - started < 2

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 BOM = b"\xef\xbb\xbf"
 _FRONT_MATTER_FENCE = re.compile(r"^-{3,}[ \t]*$")
 _FRONT_MATTER_CLOSE = re.compile(r"^(?:-{3,}|\.{3})[ \t]*$")
-MAX_FRONT_MATTER_NODES = 10_000
+MAX_FRONT_MATTER_SIZE = 10_000
 
 # Codes raised while reading a file; the rules in rules.py add the rest.
 BINARY = "JT101"
@@ -53,19 +53,30 @@ def decode(path: str, data: bytes) -> tuple[str | None, Problem | None]:
         )
 
 
-def _count_nodes(value: Any, budget: int) -> int:
-    """Nodes in a loaded YAML value, counting every alias expansion; stops past ``budget``."""
-    count = 1
+def _expanded_size(value: Any, budget: int) -> int:
+    """Size of a loaded YAML value with every alias expanded: one per node plus the length
+    of each string; stops counting past ``budget``. Aliases are shared objects once loaded,
+    so a billion-laughs block is cheap to load and only explodes when something walks it."""
+    size = 0
     stack = [value]
     while stack:
         item = stack.pop()
-        children: Any = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        for child in children:
-            count += 1
-            if count > budget:
-                return count
-            stack.append(child)
-    return count
+        size += 1 + (len(item) if isinstance(item, str | bytes) else 0)
+        if size > budget:
+            return size
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):  # !!omap and !!pairs load as tuples
+            stack.extend(item)
+    return size
+
+
+def _tag_in(problem: str) -> str:
+    """``!!python/object/apply:os.system`` from PyYAML's "could not determine a constructor for the tag '...'"."""
+    quoted = re.search(r"'(.*)'", problem)
+    tag = quoted.group(1) if quoted else ""
+    return tag.replace("tag:yaml.org,2002:", "!!") or "custom tag"
 
 
 def _load_yaml(path: str, text: str, first_line: int) -> tuple[dict[str, Any], Problem | None]:
@@ -74,39 +85,52 @@ def _load_yaml(path: str, text: str, first_line: int) -> tuple[dict[str, Any], P
 
     try:
         loaded = YAMLHandler().load(text)
-    except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark
-        line = first_line + (mark.line if mark else 0)
-        tag = (exc.problem or "").split("tag")[-1].strip(" '").replace("tag:yaml.org,2002:", "!!")
-        return {}, error(
-            path,
-            line,
-            YAML_UNSAFE,
-            f"front matter uses a YAML tag that is not allowed ({tag or 'custom tag'}): only plain values, lists and mappings",
-            (mark.column + 1) if mark else 1,
-        )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
+        column = (mark.column + 1) if mark else 1
+        problem = exc.problem or "syntax error"
+        if isinstance(exc, yaml.constructor.ConstructorError) and problem.startswith(
+            "could not determine a constructor"
+        ):
+            return {}, error(
+                path,
+                line,
+                YAML_UNSAFE,
+                f"front matter uses a YAML tag that is not allowed ({_tag_in(problem)}): only plain values, lists and mappings",
+                column,
+            )
+        return {}, error(
+            path, line, YAML_INVALID, f"front matter is not valid YAML ({problem}): fix it or remove the block", column
+        )
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
         return {}, error(
             path,
-            line,
+            first_line + before.count("\n"),
             YAML_INVALID,
-            f"front matter is not valid YAML ({exc.problem}): fix it or remove the block",
-            (mark.column + 1) if mark else 1,
+            f"front matter is not valid YAML (character #x{exc.character:04x} is not allowed): remove it",
+            exc.position - (before.rfind("\n") + 1) + 1,
         )
-    except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as exc:
+    except Exception as exc:
+        # PyYAML's constructors raise plain IndexError, KeyError, AttributeError or
+        # ValueError on some values (`!!int` with nothing after it, `2026-02-30`).
+        detail = (
+            str(exc).splitlines()[0].split(";")[0] if isinstance(exc, ValueError | yaml.YAMLError) and str(exc) else ""
+        )
         return {}, error(
             path,
             first_line,
             YAML_INVALID,
-            f"front matter is not valid YAML ({type(exc).__name__}): fix it or remove the block",
+            f"front matter is not valid YAML ({detail or 'a value YAML cannot read'}): fix it or remove the block",
         )
     if loaded is None:
         return {}, None
     if not isinstance(loaded, dict):
         return {}, error(path, first_line, YAML_NOT_MAPPING, "front matter must be a mapping of `key: value` lines")
-    if _count_nodes(loaded, MAX_FRONT_MATTER_NODES) > MAX_FRONT_MATTER_NODES:
+    # Without aliases the loaded size stays under twice the text; past that, aliases multiplied it.
+    budget = MAX_FRONT_MATTER_SIZE + 2 * len(text)
+    if _expanded_size(loaded, budget) > budget:
         return {}, error(
             path,
             first_line,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 TYPE_CHECKING = False
@@ -9,6 +10,24 @@ if TYPE_CHECKING:  # `typing` is not imported at run time: `check` start-up is m
     from typing import Literal
 
     Severity = Literal["error", "warning"]
+
+# Control characters (an escape sequence, a newline), line separators and bidirectional
+# overrides could rewrite the terminal or disguise a line; a lone surrogate (a file name
+# that is not UTF-8) cannot be printed at all on a strict UTF-8 terminal.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# json.dumps escapes the first 32 itself (a newline left in its output is the layout's).
+_UNPRINTABLE_IN_JSON = re.compile(r"[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+MAX_QUOTED = 80
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print as one terminal line: such characters written as ``\\x1b``, ``\\n``, ``\\udcff``."""
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def quoted(text: str, limit: int = MAX_QUOTED) -> str:
+    """A value from a file as a message quotes it: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 @dataclass(frozen=True, order=True)
@@ -23,7 +42,7 @@ class Problem:
     message: str
 
     def as_text(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+        return f"{printable(self.path)}:{self.line}:{self.column}: {self.code} {printable(self.message)}"
 
 
 def error(path: str, line: int, code: str, message: str, column: int = 1) -> Problem:
@@ -37,7 +56,9 @@ def warning(path: str, line: int, code: str, message: str, column: int = 1) -> P
 def problems_as_json(problems: list[Problem]) -> str:
     import json
 
-    return json.dumps([asdict(problem) for problem in problems], indent=2, ensure_ascii=False)
+    text = json.dumps([asdict(problem) for problem in problems], indent=2, ensure_ascii=False)
+    # The same characters as JSON escapes: decoders read back the very same strings.
+    return _UNPRINTABLE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def has_errors(problems: list[Problem]) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .config import Config
 from .model import APPLICATION_DATE, COMPANY, JOB_URL, Application
 from .parse import iso_date
-from .problem import Problem, error, warning
+from .problem import MAX_QUOTED, Problem, error, quoted, warning
 from .template import is_placeholder
 
 FM_TYPE = "JT204"
@@ -149,13 +149,13 @@ def status_known(app: Application, context: CheckContext) -> Iterator[Problem]:
         return
     import difflib
 
-    closest = difflib.get_close_matches(value.text.upper(), statuses, n=1, cutoff=0.0)
+    closest = difflib.get_close_matches(value.text[:MAX_QUOTED].upper(), statuses, n=1, cutoff=0.0)
     hint = f"did you mean `{closest[0]}`? " if closest else ""
     yield error(
         app.path,
         value.line,
         UNKNOWN_STATUS,
-        f"unknown status `{value.text}`: {hint}one of {', '.join(statuses)}",
+        f"unknown status `{quoted(value.text)}`: {hint}one of {', '.join(statuses)}",
         value.column,
     )
 
@@ -187,7 +187,7 @@ def application_date(app: Application, context: CheckContext) -> Iterator[Proble
             app.path,
             value.line,
             BAD_DATE,
-            f"Application Date `{value.text}` is not a date: write it as YYYY-MM-DD",
+            f"Application Date `{quoted(value.text)}` is not a date: write it as YYYY-MM-DD",
             value.column,
         )
     elif date > context.today:
@@ -310,7 +310,7 @@ def file_name(app: Application, context: CheckContext) -> Iterator[Problem]:
             app.path,
             1,
             BAD_FILE_NAME,
-            f"file name `{name}` is not a lowercase slug: rename it to something like `company-position.md`",
+            f"file name `{quoted(name)}` is not a lowercase slug: rename it to something like `company-position.md`",
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,7 +17,10 @@ UNREADABLE = "JT105"
 
 def find_root(start: str | None = None) -> str:
     """The top folder of the git work tree containing ``start`` (default: the current folder)."""
-    here = os.path.abspath(start or os.getcwd())
+    try:
+        here = os.path.abspath(start or os.getcwd())
+    except FileNotFoundError:
+        raise JobtrailError("the current folder no longer exists: `cd` into the repository again") from None
     probe = here
     while True:
         if os.path.exists(os.path.join(probe, ".git")):
@@ -66,9 +70,14 @@ def read_application(path: str, shown: str, root: str, max_bytes: int) -> tuple[
                 )
         if os.path.isdir(path):
             return None, error(shown, 1, UNREADABLE, "is a folder, not an application file")
-        with open(path, "rb") as handle:
+        # Non-blocking, then a look at what was opened: a FIFO or a device would block
+        # `check` (and every commit) forever or never end.
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                return None, error(shown, 1, UNREADABLE, "is not a regular file (a pipe or a device): remove it")
             # Sized to the file: read(max_bytes + 1) would allocate a 1 MB buffer for every 6 KB file.
-            expected = os.fstat(handle.fileno()).st_size
+            expected = status.st_size
             data = handle.read(min(expected, max_bytes) + 1)
             if expected < len(data) <= max_bytes:  # it grew while we read
                 data += handle.read(max_bytes + 1 - len(data))
@@ -148,3 +157,18 @@ def write_atomic(path: str, data: bytes) -> None:
         else:
             os.chmod(temporary, 0o644)
         os.replace(temporary, path)
+    _sync_folder(os.path.dirname(os.path.abspath(path)))
+
+
+def _sync_folder(folder: str) -> None:
+    """Make the rename itself durable (a power cut right after it keeps the new file)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the rename is still atomic
+    finally:
+        os.close(descriptor)

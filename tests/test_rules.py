@@ -67,6 +67,7 @@ CASES: list[tuple[str, str, Callable[[str], str] | bytes, str, int, int]] = [
         1,
     ),
     ("missing title", "notitle.md", replace("# Application Details\n", ""), "JT301", 1, 1),
+    ("missing title, front matter only", "fmonly.md", b"---\ntags: [a]\n---\n", "JT301", 3, 1),
     (
         "missing section, where it belongs",
         "nodate.md",

@@ -59,7 +59,7 @@ def title_present(app: Application, context: CheckContext) -> Iterator[Problem]:
     if app.title is None:
         yield error(
             app.path,
-            app.front_matter_end + 1,
+            min(app.front_matter_end + 1, max(len(app.lines), 1)),  # a file of front matter only ends before
             NO_TITLE,
             f"missing title: start the file with `# {context.config.template.title}`",
         )

@@ -1,0 +1,222 @@
+"""Property tests: no input crashes the parser, the checker or `jobtrail check`.
+
+Profiles (tests/conftest.py): `ci` in `make test`, `thorough` in `make fuzz`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from conftest import PROJECT, REDDIT
+from jobtrail.config import load_config
+from jobtrail.parse import parse_bytes, parse_text
+from jobtrail.problem import Problem
+from jobtrail.rules import CheckContext, check_application
+
+CONTEXT = CheckContext(load_config(str(PROJECT)), datetime.date(2026, 11, 25))
+REDDIT_BYTES = REDDIT.read_bytes()
+DOCUMENTED_CODES = set(re.findall(r"^\| (JT\d{3}) \|", (PROJECT / "README.md").read_text(), re.MULTILINE))
+# The real-process test pays ~0.2 s per example: a tenth of the profile's examples.
+PROCESS_EXAMPLES = max(5, settings.default.max_examples // 10)
+
+
+def check_bytes(data: bytes, name: str = "applications/fuzzed.md") -> list[Problem]:
+    return check_application(parse_bytes(name, data), CONTEXT)
+
+
+def assert_well_formed(problems: list[Problem], data: bytes) -> None:
+    last_line = max(1, data.count(b"\n") + data.count(b"\r") + 1)
+    for problem in problems:
+        assert problem.code in DOCUMENTED_CODES, problem
+        assert problem.severity in ("error", "warning")
+        assert 1 <= problem.line <= last_line, (problem, last_line)
+        assert problem.column >= 1
+        assert problem.message
+        assert is_one_safe_line(problem.as_text()), problem
+
+
+BIDI_CONTROLS = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def is_one_safe_line(text: str) -> bool:
+    """No control character, surrogate, line or paragraph separator, or bidi override."""
+    return not any(unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or char in BIDI_CONTROLS for char in text)
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+HOSTILE_TOKENS = [
+    "---",
+    "...",
+    "```",
+    "~~~",
+    "````",
+    "# ",
+    "## ",
+    "### ",
+    "## Company",
+    "## Status",
+    "### Application",
+    "## Job URL",
+    "## Application Date",
+    "# Application Details",
+    "PENDING",
+    "APPLIED",
+    "Applied",
+    "appl\u0131ed"  # dotless i: upper() gives APPLIED,
+    "[URL to job listing]",
+    "[Current date in YYYY-MM-DD format]",
+    "2026-02-30",
+    "2020-01-15",
+    "9999-12-31",
+    "javascript:alert(1)",
+    "https://example.com",
+    "<https://x>",
+    "[a](javascript:x)",
+    "tags: [a, b]",
+    "follow_up: ",
+    "interviews: [",
+    "&a [*a]",
+    "*a",
+    "!!python/object/apply:os.system ['true']",
+    "!!int",
+    "!!binary",
+    "? ",
+    ": ",
+    "- ",
+    "  ",
+    "\t",
+    "#",
+    "\\",
+    "|",
+    "<script>",
+    "\x00",
+    "\x1b[31m",
+    "\u202e",
+    "\u2028",
+    "\ufeff",
+    "\udcff",
+    "é",
+    "東京",
+    "\r\n",
+    "\r",
+    "\n",
+]
+line_endings = st.sampled_from(["\n", "\r\n", "\r"])
+
+
+@st.composite
+def mutated_reddit(draw: st.DrawFn) -> bytes:
+    """The real application with bytes inserted, deleted and overwritten at random places."""
+    data = bytearray(REDDIT_BYTES)
+    for _ in range(draw(st.integers(1, 8))):
+        at = draw(st.integers(0, len(data)))
+        action = draw(st.sampled_from(["insert", "delete", "replace", "truncate"]))
+        chunk = draw(
+            st.binary(min_size=1, max_size=8)
+            | st.sampled_from(HOSTILE_TOKENS).map(lambda t: t.encode("utf-8", "surrogatepass"))
+        )
+        if action == "insert":
+            data[at:at] = chunk
+        elif action == "delete":
+            del data[at : at + len(chunk)]
+        elif action == "replace":
+            data[at : at + len(chunk)] = chunk
+        else:
+            del data[at:]
+    return bytes(data)
+
+
+token_lines = st.lists(st.sampled_from(HOSTILE_TOKENS) | st.text(max_size=10), max_size=6).map("".join)
+documents = st.builds(
+    lambda bom, lines, ending: bom + ending.join(lines),
+    st.sampled_from(["", "\ufeff"]),
+    st.lists(token_lines, max_size=40),
+    line_endings,
+)
+any_bytes = st.one_of(
+    st.binary(max_size=2000),
+    mutated_reddit(),
+    documents.map(lambda text: text.encode("utf-8", "surrogatepass")),
+)
+
+
+# --- properties ---------------------------------------------------------------------------
+
+
+@given(any_bytes)
+@example(b"")
+@example(b"\xef\xbb\xbf")
+@example(b"---\n")
+@example(b"---\nx: !!int\n---\n")
+@example(b"\xff\xfe#\x00 \x00")
+def test_property_no_bytes_make_the_parser_or_checker_raise(data: bytes) -> None:
+    problems = check_bytes(data)
+    assert_well_formed(problems, data)
+
+
+@given(documents)
+def test_property_no_text_makes_the_parser_or_checker_raise(text: str) -> None:
+    problems = check_application(parse_text("applications/fuzzed.md", text), CONTEXT)
+    assert_well_formed(problems, text.encode("utf-8", "surrogatepass"))
+
+
+def _where(problems: list[Problem]) -> list[tuple[str, int, int]]:
+    return sorted((problem.code, problem.line, problem.column) for problem in problems)
+
+
+@given(st.lists(token_lines.filter(lambda line: "\r" not in line and "\n" not in line), max_size=40))
+def test_property_line_endings_and_bom_do_not_change_the_problems(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    if "\x00" in text or "\u2028" in text:
+        text = text.replace("\x00", "").replace("\u2028", "")
+    base = _where(check_bytes(text.encode("utf-8", "surrogatepass")))
+    variants = [text.replace("\n", "\r\n")]
+    if not text.startswith("\ufeff"):
+        variants.append("\ufeff" + text)  # one byte order mark is dropped
+    if not text.endswith("\n"):
+        variants.append(text + "\n")  # a final newline adds no line
+    for variant in variants:
+        assert _where(check_bytes(variant.encode("utf-8", "surrogatepass"))) == base, variant
+
+
+@given(mutated_reddit())
+def test_property_parsing_is_deterministic(data: bytes) -> None:
+    assert check_bytes(data) == check_bytes(data)
+
+
+TRACEBACK = re.compile(r"Traceback|unexpected error|This is a bug")
+OUTPUT_LINE = re.compile(r"^[^\x00-\x1f]+:\d+:\d+: JT\d{3} \S.*$")
+
+
+@settings(max_examples=PROCESS_EXAMPLES, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.lists(any_bytes, min_size=1, max_size=6))
+def test_property_check_as_a_real_process_never_prints_a_traceback(tmp_path_factory, files: list[bytes]) -> None:
+    root = tmp_path_factory.mktemp("fuzzrepo")
+    (root / ".git").mkdir()
+    (root / "applications").mkdir()
+    for index, data in enumerate(files):
+        (root / "applications" / f"fuzzed-{index}.md").write_bytes(data)
+    done = subprocess.run(
+        [sys.executable, "-m", "jobtrail", "check"],
+        cwd=root,
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"},
+    )
+    out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
+    assert done.returncode in (0, 1), err
+    assert not TRACEBACK.search(err), err
+    assert all(OUTPUT_LINE.match(line) for line in out.splitlines()), out
+
+
+def test_documented_codes_were_found() -> None:
+    assert len(DOCUMENTED_CODES) > 20 and "JT101" in DOCUMENTED_CODES

@@ -200,3 +200,17 @@ def test_billion_laughs_is_refused_quickly() -> None:
     [(code, _, _)] = front_matter_problems("\n".join(levels))
     assert code == "JT206"
     assert time.perf_counter() - started < 2
+
+
+def test_utf16_is_named() -> None:
+    [problem] = parse_bytes("a.md", "# Application Details\n".encode("utf-16")).problems
+    assert (problem.code, problem.line) == ("JT102", 1)
+    assert "UTF-16" in problem.message
+
+
+def test_an_unclosed_fence_is_reported_where_it_opens() -> None:
+    app = parse_bytes("a.md", b"# T\n## Job Description\n````\ntext\n```\n## Notes\n")
+    assert app.unclosed_fence is not None
+    assert (app.unclosed_fence.marker, app.unclosed_fence.line) == ("````", 3)
+    assert [heading.text for heading in app.headings] == ["T", "Job Description"]
+    assert parse_bytes("a.md", b"```\n```\n").unclosed_fence is None

@@ -91,6 +91,7 @@ CASES: list[tuple[str, str, Callable[[str], str] | bytes, str, int, int]] = [
         0,
     ),
     ("### Application missing", "nosub.md", replace("### Application\n", ""), "JT306", LINE_STATUS_HEADING, 1),
+    ("code fence never closed", "fence.md", replace("environments.\n```\n", "environments.\n"), "JT307", 17, 1),
     ("unknown status", "unknown.md", status("APPLID"), "JT401", LINE_STATUS, 1),
     ("status letter case", "case.md", status("Pending"), "JT402", LINE_STATUS, 0),
     (

@@ -79,12 +79,23 @@ def _without_closing_hashes(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Fence:
-    char: str
-    length: int
+class Fence:
+    """The opening of a fenced code block: its marker (```, ~~~ or longer) and 1-based line."""
+
+    marker: str
+    line: int
 
 
-def _fence_opening(line: str) -> _Fence | None:
+@dataclass(frozen=True)
+class Outline:
+    """What the checks need from a file's Markdown: its headings, and a fence left open."""
+
+    headings: tuple[Heading, ...]
+    unclosed_fence: Fence | None
+
+
+def _fence_opening(line: str) -> str | None:
+    """The fence marker when the line opens a fenced code block."""
     if "`" not in line[:7] and "~" not in line[:7]:
         return None
     match = _FENCE_OPEN.match(_expand_leading_tabs(line))
@@ -93,16 +104,16 @@ def _fence_opening(line: str) -> _Fence | None:
     marker, info = match.group(2), match.group(3)
     if marker[0] == "`" and "`" in info:
         return None
-    return _Fence(marker[0], len(marker))
+    return str(marker)
 
 
-def _closes(fence: _Fence, line: str) -> bool:
+def _closes(marker: str, line: str) -> bool:
     stripped = _expand_leading_tabs(line)
     body = stripped.lstrip(" ")
     if len(stripped) - len(body) > 3:
         return False
-    run = len(body) - len(body.lstrip(fence.char))
-    return run >= fence.length and body[run:].strip(" \t") == ""
+    run = len(body) - len(body.lstrip(marker[0]))
+    return run >= len(marker) and body[run:].strip(" \t") == ""
 
 
 def normalize_newlines(text: str) -> str:
@@ -113,7 +124,12 @@ def normalize_newlines(text: str) -> str:
 
 def iter_headings(lines: list[str], first_line: int = 1) -> Iterator[Heading]:
     """Every ATX heading outside fenced code, numbered from ``first_line``, lazily."""
-    fence: _Fence | None = None
+    return _scan(lines, first_line, [])
+
+
+def _scan(lines: list[str], first_line: int, left_open: list[Fence]) -> Iterator[Heading]:
+    """The headings; once exhausted, ``left_open`` holds the fence never closed, if any."""
+    fence: Fence | None = None
     for offset, line in enumerate(lines):
         # Only lines starting with up to three spaces and then `#`, a backtick or a
         # tilde can matter (a tab before the marker puts it at column 4 or more).
@@ -122,15 +138,25 @@ def iter_headings(lines: list[str], first_line: int = 1) -> Iterator[Heading]:
         if line[0] == " " and line.lstrip(" ")[:1] not in _MARKERS:
             continue
         if fence is not None:
-            if _closes(fence, line):
+            if _closes(fence.marker, line):
                 fence = None
             continue
-        fence = _fence_opening(line)
-        if fence is not None:
+        marker = _fence_opening(line)
+        if marker is not None:
+            fence = Fence(marker, first_line + offset)
             continue
         heading = heading_of(line)
         if heading is not None:
             yield Heading(heading[0], heading[1], first_line + offset)
+    if fence is not None:
+        left_open.append(fence)
+
+
+def outline(lines: list[str], first_line: int = 1) -> Outline:
+    """Every ATX heading outside fenced code, numbered from ``first_line``; the fence left open, if any."""
+    left_open: list[Fence] = []
+    found = tuple(_scan(lines, first_line, left_open))
+    return Outline(found, left_open[0] if left_open else None)
 
 
 def headings(lines: list[str], first_line: int = 1) -> list[Heading]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .markdown import Heading
+from .markdown import Fence, Heading
 from .problem import Problem
 
 # `typing` is not imported at run time: `check` runs on every commit and its start-up is measured.
@@ -74,6 +74,7 @@ class Application:
     sections: tuple[Section, ...] = ()
     problems: tuple[Problem, ...] = ()
     readable: bool = True
+    unclosed_fence: Fence | None = None  # a code fence never closed: the rest of the file is code
 
     @property
     def title(self) -> Heading | None:

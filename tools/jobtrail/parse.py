@@ -12,7 +12,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from .markdown import Heading, heading_of, headings, iter_headings, split_lines
+from .markdown import Heading, heading_of, iter_headings, outline, split_lines
 from .model import APPLICATION_DATE, COMPANY, POSITION, STATUS, STATUS_ENTRY, Application, Section
 from .problem import Problem, error
 
@@ -38,6 +38,10 @@ YAML_TOO_COMPLEX = "JT206"
 
 def decode(path: str, data: bytes) -> tuple[str | None, Problem | None]:
     """UTF-8 text without its BOM, or the problem that prevents reading it."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, error(
+            path, 1, NOT_UTF8, "saved as UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8"
+        )
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return None, error(path, line, BINARY, "binary content (NUL byte): an application must be a UTF-8 text file")
@@ -178,15 +182,16 @@ def _build_sections(found: list[Heading], lines: list[str], level: int, last_lin
 def parse_text(path: str, text: str, *, front_matter: bool = True) -> Application:
     lines = split_lines(text)
     metadata, front_matter_end, problem = _front_matter(path, lines, front_matter)
-    found = headings(lines[front_matter_end:], first_line=front_matter_end + 1)
+    structure = outline(lines[front_matter_end:], first_line=front_matter_end + 1)
     return Application(
         path=path,
         lines=tuple(lines),
         front_matter=metadata,
         front_matter_end=front_matter_end,
-        headings=tuple(found),
-        sections=_build_sections(found, lines, 2, len(lines)),
+        headings=structure.headings,
+        sections=_build_sections(list(structure.headings), lines, 2, len(lines)),
         problems=(problem,) if problem else (),
+        unclosed_fence=structure.unclosed_fence,
     )
 
 

@@ -25,6 +25,7 @@ DUPLICATE_SECTION = "JT303"
 EMPTY_SECTION = "JT304"
 SECTION_ORDER = "JT305"
 MISSING_SUBSECTION = "JT306"
+UNCLOSED_FENCE = "JT307"
 UNKNOWN_STATUS = "JT401"
 STATUS_CASE = "JT402"
 BAD_DATE = "JT501"
@@ -129,6 +130,18 @@ def required_subsections(app: Application, context: CheckContext) -> Iterator[Pr
                     MISSING_SUBSECTION,
                     f"section `## {name}` has no `### {sub}`: add it under `## {name}`",
                 )
+
+
+def fences_closed(app: Application, context: CheckContext) -> Iterator[Problem]:
+    fence = app.unclosed_fence
+    if fence is not None:
+        yield warning(
+            app.path,
+            fence.line,
+            UNCLOSED_FENCE,
+            f"code block opened with {fence.marker} is never closed: add a {fence.marker} line where it ends "
+            "(everything after it is read as code)",
+        )
 
 
 def status_known(app: Application, context: CheckContext) -> Iterator[Problem]:
@@ -319,6 +332,7 @@ RULES: tuple[Rule, ...] = (
     required_sections,
     section_order,
     required_subsections,
+    fences_closed,
     status_known,
     application_date,
     job_url,

@@ -20,6 +20,8 @@ HOSTILE = [
     "evil\u202eexe.md",  # right-to-left override
     "line\u2028separator",
     "not utf-8 \udcff",  # a file name byte that is not UTF-8, as os.listdir returns it
+    "PENDING\u200b",  # a zero-width space: looks like PENDING, is not
+    "tag \U000e0041\U000e0042",  # Unicode tag characters: invisible text
 ]
 
 

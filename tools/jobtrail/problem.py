@@ -11,12 +11,17 @@ if TYPE_CHECKING:  # `typing` is not imported at run time: `check` start-up is m
 
     Severity = Literal["error", "warning"]
 
-# Control characters (an escape sequence, a newline), line separators and bidirectional
-# overrides could rewrite the terminal or disguise a line; a lone surrogate (a file name
-# that is not UTF-8) cannot be printed at all on a strict UTF-8 terminal.
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Control characters (an escape sequence, a newline), line separators, bidirectional
+# overrides and invisible format characters (zero-width space, tag characters) could
+# rewrite the terminal, disguise a line or make two different words look the same; a
+# lone surrogate (a file name that is not UTF-8) cannot be printed on a UTF-8 terminal.
+_INVISIBLE = (
+    "\u00ad\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f"
+)
+_UNPRINTABLE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
 # json.dumps escapes the first 32 itself (a newline left in its output is the layout's).
-_UNPRINTABLE_IN_JSON = re.compile(r"[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNPRINTABLE_IN_JSON = re.compile(f"[\\x7f-\\x9f{_INVISIBLE}]")
 MAX_QUOTED = 80
 
 
@@ -58,7 +63,16 @@ def problems_as_json(problems: list[Problem]) -> str:
 
     text = json.dumps([asdict(problem) for problem in problems], indent=2, ensure_ascii=False)
     # The same characters as JSON escapes: decoders read back the very same strings.
-    return _UNPRINTABLE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return _UNPRINTABLE_IN_JSON.sub(lambda match: _json_escape(match.group()), text)
+
+
+def _json_escape(char: str) -> str:
+    """``\\uXXXX``, as a surrogate pair past U+FFFF (a lone surrogate stays one escape)."""
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def has_errors(problems: list[Problem]) -> bool:

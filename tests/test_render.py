@@ -228,6 +228,7 @@ def test_hostile_company_keeps_every_table_row_and_no_markup(company: str) -> No
         ("a_b*c`d", "a\\_b\\*c\\`d"),
         ("[x](y)", "\\[x\\](y)"),
         ("\u202eabc", "abc"),
+        ("bad\udcffname", "bad name"),  # a file name that is not UTF-8
     ],
 )
 def test_inline(text: str, expected: str) -> None:
@@ -237,6 +238,7 @@ def test_inline(text: str, expected: str) -> None:
 def test_link_target_is_percent_encoded() -> None:
     assert link("x", "applications/odd name (copy).md") == "[x](applications/odd%20name%20%28copy%29.md)"
     assert link("x", "javascript:alert(1)") == "[x](javascript%3Aalert%281%29)"
+    assert link("bad\udcff", "applications/bad\udcff.md") == "[bad](applications/bad%FF.md)"
 
 
 def test_notes_about_a_git_operation_stay_out_of_the_files() -> None:

@@ -17,8 +17,9 @@ from urllib.parse import quote
 # as it is so the file still reads well in a terminal.
 _MARKUP = re.compile(r"([\\`*_\[\]<>|&~$])")
 # Line breaks, other control characters and bidirectional overrides: a cell is one line,
-# and its characters show in the order they are written.
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# and its characters show in the order they are written. A lone surrogate (a file name
+# that is not UTF-8) could not even be written to the file.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # A heading's closing sequence (`## Title #`) would swallow a trailing `#`.
 _TRAILING_HASHES = re.compile(r"(#+)$")
 
@@ -32,7 +33,8 @@ def inline(text: str) -> str:
 
 def link_target(path: str) -> str:
     """A repository-relative path as a link destination: percent-encoded, so it is never a scheme."""
-    return quote(path, safe="/")
+    # A name that is not UTF-8 is percent-encoded byte for byte, so the link still opens the file.
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
 
 
 def link(text: str, path: str) -> str:

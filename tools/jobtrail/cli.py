@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import sys
 from collections.abc import Sequence
 
@@ -123,6 +124,11 @@ def _report_crash(exc: BaseException) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A file name that is not UTF-8 reaches us with lone surrogates; printed on a strict
+    # UTF-8 terminal it would raise. Shown as `\udcff` instead, whatever the command.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
         module = importlib.import_module(f"jobtrail.commands.{args.command}")

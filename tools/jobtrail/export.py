@@ -163,7 +163,7 @@ def to_csv(records: Sequence[ExportRecord]) -> bytes:
         ]
         extra = [_cell_text(record.front_matter.get(name)) for name in fields]
         writer.writerow([neutralise(cell) for cell in [*base, *extra]])
-    return (BOM + out.getvalue()).encode("utf-8")
+    return (BOM + out.getvalue()).encode("utf-8", "backslashreplace")
 
 
 # ---------------------------------------------------------------- ICS
@@ -181,7 +181,7 @@ def fold(line: str) -> str:
     pieces: list[str] = []
     current, size, limit = "", 0, ICS_LINE_OCTETS
     for char in line:
-        octets = len(char.encode("utf-8"))
+        octets = len(char.encode("utf-8", "backslashreplace"))  # as the file is written
         if size + octets > limit:
             pieces.append(current)
             current, size, limit = "", 0, ICS_LINE_OCTETS - 1  # the leading space counts
@@ -259,4 +259,4 @@ def to_ics(records: Sequence[ExportRecord], config: Config, stamp: datetime.date
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
+    return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8", "backslashreplace")

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "ics":
         data = to_ics(records, config, snapshot.history.newest or datetime.date.today())
     else:
-        data = (to_json(records) + "\n").encode("utf-8")
+        data = (to_json(records) + "\n").encode("utf-8", "backslashreplace")
     if args.output is None or args.output == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

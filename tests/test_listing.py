@@ -106,3 +106,10 @@ def test_list_command_on_a_real_repository(repo: Repo, run_cli, monkeypatch) -> 
     ]
     assert (closed.status, closed.out, "no applications with that status" in closed.err) == (0, "", True)
     assert wrong.status == 2 and "unknown status `NOPE`" in wrong.err
+
+
+def test_plain_leaves_no_control_bidi_override_or_lone_surrogate() -> None:
+    from jobtrail.terminal import plain
+
+    assert plain("a\x1b[2Jb\nc\u202ed\udcffe") == "a [2Jb c d e"
+    assert plain("Café 東京") == "Café 東京"

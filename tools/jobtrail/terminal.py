@@ -7,9 +7,18 @@ import unicodedata
 ELLIPSIS = "…"
 
 
+# Bidirectional overrides would show a row's characters out of order (`exe.txt` as `txt.exe`).
+_BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def plain(text: str) -> str:
-    """``text`` on one line with no control characters (an escape sequence in a file cannot reach the terminal)."""
-    return "".join(" " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in text)
+    """``text`` on one line with no control characters (an escape sequence in a file cannot reach the terminal).
+
+    Also no bidirectional override, and no lone surrogate (a file name that is not UTF-8).
+    """
+    return "".join(
+        " " if char in _BIDI or unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs") else char for char in text
+    )
 
 
 def char_width(char: str) -> int:

@@ -22,7 +22,7 @@ def format_text(history: RepositoryHistory) -> str:
         lines = [plain(f"{app.path}: {title}")]  # an escape sequence in a file never reaches the terminal
         for change in app.changes:
             commit = change.commit[:10] if change.commit else "uncommitted"
-            lines.append(f"  {change.date.isoformat()}  {change.status:<13} {commit}")
+            lines.append(f"  {change.date.isoformat()}  {plain(change.status):<13} {commit}")
         if not app.changes:
             lines.append("  (no status recorded yet)")
         blocks.append("\n".join(lines))

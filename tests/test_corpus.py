@@ -241,3 +241,62 @@ def test_corpus_whole_folder_through_the_real_command(tmp_path: Path) -> None:
     assert reported == {name for name in CORPUS_FILES if expected_pairs(name)}
     assert not (root / "pwned").exists() and not (tmp_path / "pwned").exists()  # the !!python tags never ran
     assert elapsed < 60
+
+
+# --- every command, not only check ------------------------------------------------------------
+
+COMMANDS = [
+    ["check"],
+    ["index"],
+    ["index", "--check"],
+    ["history"],
+    ["history", "--json"],
+    ["list"],
+    ["list", "--json"],
+    ["stats"],
+    ["stats", "--json"],
+    ["export", "--format", "csv"],
+    ["export", "--format", "json"],
+    ["export", "--format", "ics"],
+]
+HOSTILE_CORPUS = [
+    "hostile-values.md",
+    "escape-sequences.md",
+    "yaml-billion-laughs.md",
+    "yaml-python-apply.md",
+    "utf16.md",
+]
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS refuses file names that are not UTF-8")
+def test_corpus_every_command_survives_hostile_files_and_names(repo: Repo) -> None:
+    """Committed and uncommitted: a name that is not UTF-8, escapes in a name, markup, bombs."""
+    for name in HOSTILE_CORPUS:
+        shutil.copyfile(CORPUS / name, repo.applications / name)
+    followed = b"---\nfollow_up: 2020-01-20\n---\n" + REDDIT.read_bytes().replace(b"Reddit\n", b"Odd\n", 1)
+    with open(os.fsencode(repo.applications) + b"/committed\xff.md", "wb") as handle:
+        handle.write(followed)
+    repo.commit("hostile files", date="2020-01-10T10:00:00+00:00")
+    with open(os.fsencode(repo.applications) + b"/new\xfe\x1b[2J.md", "wb") as handle:
+        handle.write(followed.replace(b"Odd\n", b"Odder\n", 1))
+
+    for argv in COMMANDS:
+        done = subprocess.run(
+            [sys.executable, "-m", "jobtrail", *argv],
+            cwd=repo.root,
+            capture_output=True,
+            timeout=120,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"},
+        )
+        err = done.stderr.decode("utf-8", "replace")
+        assert done.returncode in (0, 1), (argv, err)
+        assert not TRACEBACK.search(err), (argv, err)
+        if argv[-1] not in ("csv", "ics"):  # data exports keep the values as they are (JSON escapes them)
+            assert b"\x1b" not in done.stdout, argv
+        if argv[-1] not in ("csv", "ics", "json", "--json"):
+            assert "\u202e".encode() not in done.stdout, argv
+        done.stdout.decode("utf-8")  # whatever came out is UTF-8
+    for generated in ("INDEX.md", "HISTORY.md"):
+        text = (repo.root / generated).read_bytes().decode("utf-8")
+        assert "\x1b" not in text and "<script>" not in text
+    assert not (repo.root / "pwned").exists()

@@ -71,7 +71,7 @@ HOSTILE_TOKENS = [
     "PENDING",
     "APPLIED",
     "Applied",
-    "appl\u0131ed"  # dotless i: upper() gives APPLIED,
+    "appl\u0131ed",  # dotless i: upper() gives APPLIED
     "[URL to job listing]",
     "[Current date in YYYY-MM-DD format]",
     "2026-02-30",
@@ -220,3 +220,69 @@ def test_property_check_as_a_real_process_never_prints_a_traceback(tmp_path_fact
 
 def test_documented_codes_were_found() -> None:
     assert len(DOCUMENTED_CODES) > 20 and "JT101" in DOCUMENTED_CODES
+
+
+# --- the renderer: whatever the files say, INDEX.md and HISTORY.md stay plain tables and text ---
+
+CELL_TEXT = st.lists(
+    st.sampled_from(list("aZ09 |\\`*_[]()<>!&#~$:;/.-=\"'\t\n\r")) | st.sampled_from(HOSTILE_TOKENS), max_size=12
+).map("".join)
+WORKFLOW_STATUSES = ["PENDING", "APPLIED", "SCREENING", "INTERVIEWING", "OFFER", "REJECTED", "GHOSTED", "Applied"]
+FILE_NAMES = st.text(
+    alphabet=st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1, max_size=20
+)
+
+
+@st.composite
+def rendered_repositories(draw: st.DrawFn) -> tuple[str, str, int]:
+    from jobtrail.history import ApplicationHistory, RepositoryHistory, StatusChange
+    from jobtrail.render import render_history, render_index
+
+    names = draw(st.lists(FILE_NAMES, min_size=1, max_size=4, unique=True))
+    histories, apps, problems = [], {}, []
+    for index, name in enumerate(names):
+        path = f"applications/{name}"
+        company, position = draw(CELL_TEXT), draw(CELL_TEXT)
+        status = draw(st.sampled_from(WORKFLOW_STATUSES) | CELL_TEXT)
+        day = datetime.date(2026, 1, 1) + datetime.timedelta(days=index)
+        histories.append(
+            ApplicationHistory(path, company, position, status, (StatusChange(status, day, "a" * 40),), day)
+        )
+        text = REDDIT_BYTES.decode().replace("Reddit\n", f"{company}\n", 1).replace("PENDING", status, 1)
+        apps[path] = parse_text(path, text)
+        problems.append(Problem(path, 1, 1, "JT401", "error", draw(CELL_TEXT)))
+    history = RepositoryHistory(tuple(histories))
+    config = CONTEXT.config
+    return render_index(history, apps, problems, config), render_history(history, config, apps), len(names)
+
+
+def _tokens(text: str) -> list:
+    from markdown_it import MarkdownIt
+
+    flat = []
+    for token in MarkdownIt("commonmark").enable("table").parse(text):
+        flat.append(token)
+        flat.extend(token.children or ())
+    return flat
+
+
+@given(rendered_repositories())
+def test_property_rendering_never_yields_markup_a_broken_row_or_a_foreign_link(rendered: tuple[str, str, int]) -> None:
+    index, history_file, count = rendered
+    for text in (index, history_file):
+        tokens = _tokens(text)
+        assert not [token for token in tokens if token.type in ("html_inline", "html_block", "image")], text
+        targets = [str(token.attrGet("href")) for token in tokens if token.type == "link_open"]
+        assert all(target.startswith("applications/") for target in targets), targets
+        assert is_one_safe_line(text.replace("\n", " "))
+        text.encode("utf-8")
+    tables: list[list[int]] = []
+    for token in _tokens(index):
+        if token.type == "table_open":
+            tables.append([])
+        elif token.type == "tr_open":
+            tables[-1].append(0)
+        elif token.type in ("th_open", "td_open"):
+            tables[-1][-1] += 1
+    assert all(len(set(table)) == 1 for table in tables), tables  # every row as wide as the header
+    assert sum(len(table) - 1 for table in tables[1:]) == count  # each application in exactly one table

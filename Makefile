@@ -38,7 +38,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
 
 fuzz: $(VENV)/.installed-test
-	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest tests -k "property or differential or corpus"
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest tests -k "property or differential or corpus or faults"
 
 clean:
 	rm -rf $(VENV)

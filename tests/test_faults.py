@@ -1,0 +1,152 @@
+"""Faults injected into real commands: SIGKILL in the middle of a write, index processes racing.
+
+A killed `jobtrail index` or `jobtrail status` leaves each file it writes as it
+was or as it should be, never a mix; index processes started together leave
+INDEX.md and HISTORY.md fresh. Run counts grow with the hypothesis profile
+(`make fuzz`); `make test` keeps them to a few seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+from conftest import REDDIT, Repo
+
+THOROUGH = settings.default.max_examples >= 1000
+KILL_RUNS = 60 if THOROUGH else 12
+RACE_ROUNDS = 100 if THOROUGH else 6
+NAME = REDDIT.name
+
+
+def jobtrail(root: Path, *argv: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "jobtrail", *argv], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+
+
+def run_ok(root: Path, *argv: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "jobtrail", *argv], cwd=root, capture_output=True, text=True)
+    assert done.returncode in (0, 1), done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def many_applications(repo: Repo, count: int) -> None:
+    """Enough files that an index run takes a while, so kills land inside it."""
+    text = REDDIT.read_text(encoding="utf-8")
+    for index in range(count):
+        repo.write(f"company-{index:03d}.md", text.replace("Reddit\n", f"Company {index}\n", 1))
+
+
+def generated(root: Path) -> tuple[bytes, bytes]:
+    return (root / "INDEX.md").read_bytes(), (root / "HISTORY.md").read_bytes()
+
+
+def strays(root: Path) -> list[str]:
+    return [name for name in os.listdir(root) if name.endswith(".tmp")] + [
+        name for name in os.listdir(root / "applications") if name.endswith(".tmp")
+    ]
+
+
+def set_status_bytes(path: Path, status: str) -> None:
+    """Change the status by hand (uncommitted): the history shows it dated today."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index("### Application\n") + len("### Application\n")
+    end = text.index("\n", start)
+    path.write_text(text[:start] + status + text[end:], encoding="utf-8")
+
+
+def kill_at_random(root: Path, argv: tuple[str, ...], duration: float, chance: random.Random) -> bool:
+    """Start ``jobtrail argv``, SIGKILL it somewhere within ``duration``; True when it was still running."""
+    process = jobtrail(root, *argv)
+    time.sleep(chance.uniform(0.0, duration))
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    return process.returncode == -signal.SIGKILL
+
+
+def timed(root: Path, *argv: str) -> float:
+    started = time.perf_counter()
+    run_ok(root, *argv)
+    return time.perf_counter() - started
+
+
+def test_index_killed_at_random_moments_leaves_old_or_new_files(repo: Repo) -> None:
+    many_applications(repo, 40)
+    repo.commit("forty applications", date="2026-11-01T10:00:00+00:00")
+    target = repo.applications / "company-000.md"
+    states = {}
+    for status in ("REJECTED", "PENDING"):  # two contents for the generated files
+        set_status_bytes(target, status)
+        run_ok(repo.root, "index")
+        states[status] = generated(repo.root)
+    assert states["PENDING"][0] != states["REJECTED"][0]
+    duration = timed(repo.root, "index")  # kills are spread over one run's length
+
+    chance = random.Random(6)
+    landed = 0
+    for run in range(KILL_RUNS):
+        set_status_bytes(target, ("REJECTED", "PENDING")[run % 2])
+        landed += kill_at_random(repo.root, ("index",), duration, chance)
+        index, history = generated(repo.root)
+        assert index in (states["PENDING"][0], states["REJECTED"][0])
+        assert history in (states["PENDING"][1], states["REJECTED"][1])
+        for name in strays(repo.root):  # a killed writer's temporary file: a dotfile, never an application
+            assert name.startswith(".") and not name.endswith(".md")
+    assert landed >= 1  # some kills did interrupt a run
+
+    run_ok(repo.root, "index")  # and the next run repairs everything
+    assert subprocess.run([sys.executable, "-m", "jobtrail", "index", "--check"], cwd=repo.root).returncode == 0
+
+
+def test_status_killed_at_random_moments_leaves_the_old_or_the_new_file(repo: Repo) -> None:
+    path = repo.applications / NAME
+    before = path.read_bytes()
+    after = before.replace(b"PENDING", b"REJECTED")
+    duration = timed(repo.root, "status", "reddit", "PENDING")
+    chance = random.Random(6)
+    landed = 0
+    for run in range(KILL_RUNS):
+        landed += kill_at_random(repo.root, ("status", "reddit", ("REJECTED", "PENDING")[run % 2]), duration, chance)
+        assert path.read_bytes() in (before, after)
+    assert landed >= 1
+    assert [name for name in os.listdir(repo.applications) if not name.startswith(".")] == [NAME]
+
+
+def test_index_processes_racing_leave_fresh_files(repo: Repo) -> None:
+    many_applications(repo, 10)
+    repo.commit("ten applications", date="2026-11-01T10:00:00+00:00")
+    target = repo.applications / "company-000.md"
+    statuses = ["APPLIED", "SCREENING", "INTERVIEWING", "REJECTED", "PENDING"]
+    for round_number in range(RACE_ROUNDS):
+        wanted = statuses[round_number % len(statuses)]
+        set_status_bytes(target, wanted)
+        racers = [jobtrail(repo.root, "index") for _ in range(3)]
+        for racer in racers:
+            _, err = racer.communicate(timeout=120)
+            assert racer.returncode == 0, err.decode()
+        check = subprocess.run(
+            [sys.executable, "-m", "jobtrail", "index", "--check"], cwd=repo.root, capture_output=True, text=True
+        )
+        assert check.returncode == 0, (round_number, check.stderr)  # fresh: neither torn nor stale
+        assert f"| {wanted} |" in (repo.root / "INDEX.md").read_text(encoding="utf-8")
+        assert not strays(repo.root)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_killed_index_never_leaves_a_lock_that_blocks_the_next_one(repo: Repo) -> None:
+    """The lock is an flock: the kernel drops it with the process."""
+    process = jobtrail(repo.root, "index")
+    time.sleep(0.15)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    done = subprocess.run([sys.executable, "-m", "jobtrail", "index"], cwd=repo.root, capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr

@@ -91,6 +91,16 @@ CASES: list[tuple[str, str, Callable[[str], str] | bytes, str, int, int]] = [
         0,
     ),
     ("### Application missing", "nosub.md", replace("### Application\n", ""), "JT306", LINE_STATUS_HEADING, 1),
+    (
+        "merge conflict left in the file",
+        "conflict.md",
+        replace(
+            "### Application\nPENDING\n", "### Application\n<<<<<<< HEAD\nREJECTED\n=======\nAPPLIED\n>>>>>>> other\n"
+        ),
+        "JT308",
+        LINE_STATUS,
+        1,
+    ),
     ("code fence never closed", "fence.md", replace("environments.\n```\n", "environments.\n"), "JT307", 17, 1),
     ("unknown status", "unknown.md", status("APPLID"), "JT401", LINE_STATUS, 1),
     ("status letter case", "case.md", status("Pending"), "JT402", LINE_STATUS, 0),

@@ -26,6 +26,7 @@ EMPTY_SECTION = "JT304"
 SECTION_ORDER = "JT305"
 MISSING_SUBSECTION = "JT306"
 UNCLOSED_FENCE = "JT307"
+MERGE_CONFLICT = "JT308"
 UNKNOWN_STATUS = "JT401"
 STATUS_CASE = "JT402"
 BAD_DATE = "JT501"
@@ -38,6 +39,7 @@ LEFTOVER_PLACEHOLDER = "JT701"
 BAD_FILE_NAME = "JT801"
 DUPLICATE_APPLICATION = "JT802"
 
+CONFLICT_START = "<<<<<<<"
 _SLUG_FILE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 _LINK_TARGET = re.compile(r"^(?:<(?P<angle>.*)>|\[[^\]]*\]\((?P<link>.*)\))$")
 _UNSAFE_SCHEMES = {"javascript", "data", "vbscript", "file"}
@@ -144,9 +146,22 @@ def fences_closed(app: Application, context: CheckContext) -> Iterator[Problem]:
         )
 
 
+def merge_conflicts(app: Application, context: CheckContext) -> Iterator[Problem]:
+    """Lines git left from a merge that stopped on a conflict: ``<<<<<<< HEAD`` ... ``>>>>>>> other``."""
+    for number, line in enumerate(app.lines, 1):
+        if line.startswith(CONFLICT_START) and (len(line) == 7 or line[7] == " "):
+            yield error(
+                app.path,
+                number,
+                MERGE_CONFLICT,
+                "unresolved merge conflict: keep the lines you want and delete the `<<<<<<<`, `=======` and "
+                "`>>>>>>>` lines",
+            )
+
+
 def status_known(app: Application, context: CheckContext) -> Iterator[Problem]:
     value = app.status_value
-    if value is None:
+    if value is None or value.text.startswith(CONFLICT_START):  # merge_conflicts says what is wrong
         return
     statuses = context.config.workflow.statuses
     if value.text in statuses:
@@ -333,6 +348,7 @@ RULES: tuple[Rule, ...] = (
     section_order,
     required_subsections,
     fences_closed,
+    merge_conflicts,
     status_known,
     application_date,
     job_url,

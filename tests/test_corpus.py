@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -300,3 +301,37 @@ def test_corpus_every_command_survives_hostile_files_and_names(repo: Repo) -> No
         text = (repo.root / generated).read_bytes().decode("utf-8")
         assert "\x1b" not in text and "<script>" not in text
     assert not (repo.root / "pwned").exists()
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS refuses file names that are not UTF-8")
+def test_corpus_the_watcher_survives_the_whole_corpus(repo: Repo, tmp_path: Path) -> None:
+    from test_watch import _start_child, wait_until
+
+    repo.commit("Reddit")
+    child, lines = _start_child(repo.root)
+    try:
+        wait_until(lambda: (repo.root / "INDEX.md").exists(), "the first regeneration")
+        for name in CORPUS_FILES:
+            shutil.copyfile(CORPUS / name, repo.applications / name)
+        os.mkfifo(repo.applications / "fifo.md")
+        (tmp_path / "secret.md").write_bytes(REDDIT.read_bytes())
+        (repo.applications / "link.md").symlink_to(tmp_path / "secret.md")
+        with open(os.fsencode(repo.applications) + b"/name\xff.md", "wb") as handle:
+            handle.write(REDDIT.read_bytes())
+
+        def listed() -> bool:
+            index = (repo.root / "INDEX.md").read_text(encoding="utf-8")
+            return all(f"(applications/{name})" in index for name in ("yaml-billion-laughs.md", "link.md", "fifo.md"))
+
+        wait_until(listed, "every corpus file in INDEX.md", timeout=30)
+        assert child.poll() is None, "".join(lines)
+        child.send_signal(signal.SIGINT)
+        assert child.wait(timeout=10) == 0
+    finally:
+        child.kill()
+        child.wait()
+    output = "".join(lines)
+    assert not TRACEBACK.search(output), output
+    assert "\x1b" not in output
+    done = subprocess.run([sys.executable, "-m", "jobtrail", "index", "--check"], cwd=repo.root, capture_output=True)
+    assert done.returncode == 0, done.stderr  # what the watcher left is fresh

@@ -36,6 +36,7 @@ watch: $(VENV)/.installed
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/watch.py
 
 fuzz: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest tests -k "property or differential or corpus or faults"

@@ -194,7 +194,7 @@ def test_cache_is_used_and_never_stale(repo: Repo) -> None:
     repo.write(NAME, with_status("APPLIED"))
     applied = repo.commit("applied", date="2026-08-02T09:00:00+00:00")
     cold = history_of(repo)
-    cache = repo.root / ".git" / "jobtrail" / "history-cache.json"
+    cache = repo.root / ".git" / "jobtrail" / "history-state.json"
     assert cache.exists()
     assert history_of(repo) == cold  # warm
 
@@ -218,7 +218,7 @@ def test_cache_is_used_and_never_stale(repo: Repo) -> None:
 def test_a_corrupt_cache_is_ignored(repo: Repo) -> None:
     first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
     history_of(repo)
-    (repo.root / ".git" / "jobtrail" / "history-cache.json").write_text("{not json")
+    (repo.root / ".git" / "jobtrail" / "history-state.json").write_text("{not json")
 
     assert history_of(repo)[f"applications/{NAME}"] == [("PENDING", "2026-08-01", first)]
 

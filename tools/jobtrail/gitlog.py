@@ -32,13 +32,13 @@ from typing import IO, Any
 
 from .config import Config
 from .errors import JobtrailError
-from .files import application_paths, read_application, repo_relative, write_atomic
+from .files import application_paths, read_application, write_atomic
 from .history import ApplicationHistory, RepositoryHistory, StatusChange
 from .parse import Fields, iso_date, read_fields, status_facts
 from .scaffold import MERGE_DRIVER
 
 APPLIED = "APPLIED"
-CACHE_VERSION = 3  # 2: unreadable versions are not cached; 3: no APPLIED event dated after its commit
+CACHE_VERSION = 4  # 2: unreadable versions are not cached; 3: no APPLIED event dated after its commit; 4: split files
 _NULL_SHA = "0" * 40
 _SUBMODULE = b"160000"
 _RECORD = b"\x1e"
@@ -432,17 +432,19 @@ def apply_commit(state: WalkState, commit: Commit, facts: dict[str, Facts], stat
 # ---------------------------------------------------------------- the cache
 
 
-def _cache_path(dirs: GitDirs) -> str:
-    return os.path.join(dirs.git_dir, "jobtrail", "history-cache.json")
+def _cache_path(dirs: GitDirs, name: str) -> str:
+    return os.path.join(dirs.git_dir, "jobtrail", f"history-{name}.json")
 
 
 def _fingerprint(config: Config, shallow: bool) -> str:
     return json.dumps([CACHE_VERSION, config.applications_dir, sorted(config.workflow.statuses), shallow])
 
 
-def load_cache(dirs: GitDirs) -> dict[str, Any]:
+def load_cache(dirs: GitDirs, name: str) -> dict[str, Any]:
+    """One part of the cache: ``state`` (the walk at a HEAD, all a repeated run needs) or
+    ``blobs`` (the facts of every version read, needed only to walk again)."""
     try:
-        with open(_cache_path(dirs), encoding="utf-8") as handle:
+        with open(_cache_path(dirs, name), encoding="utf-8") as handle:
             data = json.load(handle)
         if isinstance(data, dict) and data.get("version") == CACHE_VERSION:
             return data
@@ -452,11 +454,18 @@ def load_cache(dirs: GitDirs) -> dict[str, Any]:
 
 
 def save_cache(dirs: GitDirs, fingerprint: str, state: WalkState, facts: dict[str, Facts]) -> None:
-    """Best effort: a cache that cannot be written costs speed, never correctness."""
-    data = {"version": CACHE_VERSION, "fingerprint": fingerprint, "state": state.to_json(), "blobs": facts}
+    """Best effort: a cache that cannot be written costs speed, never correctness.
+
+    The blob facts go first: a state is never saved without the facts it was built from.
+    """
+    parts = (
+        ("blobs", {"version": CACHE_VERSION, "blobs": facts}),
+        ("state", {"version": CACHE_VERSION, "fingerprint": fingerprint, "state": state.to_json()}),
+    )
     try:
-        os.makedirs(os.path.dirname(_cache_path(dirs)), exist_ok=True)
-        write_atomic(_cache_path(dirs), json.dumps(data, separators=(",", ":")).encode())
+        os.makedirs(os.path.dirname(_cache_path(dirs, "state")), exist_ok=True)
+        for name, data in parts:
+            write_atomic(_cache_path(dirs, name), json.dumps(data, separators=(",", ":")).encode())
     except OSError:
         pass
 
@@ -545,19 +554,21 @@ def _notes(dirs: GitDirs, shallow: bool, head: str | None) -> tuple[str, ...]:
 
 
 def _walk_state(root: str, config: Config, dirs: GitDirs, head: str | None, shallow: bool) -> WalkState:
+    if head is None:
+        return WalkState()
     fingerprint = _fingerprint(config, shallow)
-    cache = load_cache(dirs)
-    facts: dict[str, Facts] = {sha: (value[0], value[1]) for sha, value in cache.get("blobs", {}).items()}
+    cache = load_cache(dirs, "state")
     cached: WalkState | None = None
     if cache.get("fingerprint") == fingerprint and isinstance(cache.get("state"), dict):
         try:
             cached = WalkState.from_json(cache["state"])
         except (KeyError, TypeError, ValueError):
             cached = None
-    if head is None:
-        return WalkState()
     if cached is not None and cached.head == head:
-        return cached
+        return cached  # the repeated run: no blob facts, no gitpython
+    facts: dict[str, Facts] = {
+        sha: (value[0], value[1]) for sha, value in load_cache(dirs, "blobs").get("blobs", {}).items()
+    }
     if cached is not None and cached.head and _is_ancestor(root, cached.head, head):
         state = _walk(root, config, cached, cached.head, head, facts)
     else:
@@ -596,7 +607,7 @@ def read_history(
     statuses = frozenset(config.workflow.statuses)
     applications: list[ApplicationHistory] = []
     for path in application_paths(config.applications_path):
-        relative = repo_relative(path, root)
+        relative = f"{config.applications_dir}/{os.path.basename(path)}"  # what repo_relative gives, without its cost
         fields = fields_of(path, relative, config)
         current_raw = (fields.status or "") if fields else ""
         current = known_status(current_raw, statuses)

@@ -11,15 +11,10 @@ import os
 import posixpath
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from .errors import JobtrailError
 from .template import Template, default_template_text, template_from_text
-
-# `typing` is not imported at run time: `check` runs on every commit and its start-up is measured.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 DEFAULT_ACTIVE = ("PENDING", "APPLIED", "SCREENING", "INTERVIEWING", "OFFER")
 DEFAULT_CLOSED = ("ACCEPTED", "REJECTED", "WITHDRAWN", "DECLINED", "GHOSTED")
@@ -29,9 +24,10 @@ MAX_DAYS = 36_500  # a hundred years: any more and date arithmetic overflows
 MAX_FILE_BYTES = 1 << 30
 _STATUS_WORD = re.compile(r"^[A-Z][A-Z0-9_-]*$")
 
+_DEFAULT_FOLLOW_UP: Mapping[str, int] = DEFAULT_FOLLOW_UP_DAYS
 
-@dataclass(frozen=True)
-class Workflow:
+
+class Workflow(NamedTuple):
     active: tuple[str, ...] = DEFAULT_ACTIVE
     closed: tuple[str, ...] = DEFAULT_CLOSED
 
@@ -47,15 +43,14 @@ class Workflow:
         return status in self.closed
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     root: str
     template: Template
     template_path: str | None = None
     source: str | None = None
     applications_dir: str = "applications"
-    workflow: Workflow = field(default_factory=Workflow)
-    follow_up_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_FOLLOW_UP_DAYS))
+    workflow: Workflow = Workflow()
+    follow_up_days: Mapping[str, int] = _DEFAULT_FOLLOW_UP
     quiet_days: int = 21
     max_file_bytes: int = 1_000_000
 

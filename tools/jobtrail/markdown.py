@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Greedy `.*` and trimming in Python: a lazy `.*?` before `[ \t]*$` (or a regex for
 # the closing hashes) backtracks quadratically on a long line of spaces.
@@ -17,8 +17,7 @@ _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t](.*))?$")
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     """An ATX heading: its level (1-6), its text and its 1-based line."""
 
     level: int
@@ -78,16 +77,14 @@ def _without_closing_hashes(text: str) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class Fence:
+class Fence(NamedTuple):
     """The opening of a fenced code block: its marker (```, ~~~ or longer) and 1-based line."""
 
     marker: str
     line: int
 
 
-@dataclass(frozen=True)
-class Outline:
+class Outline(NamedTuple):
     """What the checks need from a file's Markdown: its headings, and a fence left open."""
 
     headings: tuple[Heading, ...]

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from .markdown import Fence, Heading
 from .problem import Problem
-
-# `typing` is not imported at run time: `check` runs on every commit and its start-up is measured.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 # The sections whose values have a meaning of their own.
 COMPANY = "Company"
@@ -20,9 +16,10 @@ STATUS = "Status"
 STATUS_ENTRY = "Application"
 APPLICATION_DATE = "Application Date"
 
+_NO_FRONT_MATTER: Mapping[str, Any] = {}  # shared and never changed: records are read-only
 
-@dataclass(frozen=True)
-class Value:
+
+class Value(NamedTuple):
     """A section's value: its first non-blank line, where it is in the file."""
 
     text: str
@@ -30,8 +27,7 @@ class Value:
     column: int
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """A heading and the lines under it up to the next heading of the same or a higher level."""
 
     heading: Heading
@@ -62,13 +58,12 @@ class Section:
         return next((sub for sub in self.subsections if sub.heading.text == name), None)
 
 
-@dataclass(frozen=True)
-class Application:
+class Application(NamedTuple):
     """A parsed application file. ``problems`` holds what went wrong while reading it."""
 
     path: str
     lines: tuple[str, ...] = ()
-    front_matter: dict[str, Any] = field(default_factory=dict)
+    front_matter: Mapping[str, Any] = _NO_FRONT_MATTER
     front_matter_end: int = 0  # last line of the front matter block, 0 when there is none
     headings: tuple[Heading, ...] = ()
     sections: tuple[Section, ...] = ()

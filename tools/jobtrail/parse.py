@@ -10,16 +10,11 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from .markdown import Heading, heading_of, iter_headings, outline, split_lines
 from .model import APPLICATION_DATE, COMPANY, POSITION, STATUS, STATUS_ENTRY, Application, Section
 from .problem import Problem, error
-
-# `typing` is not imported at run time: `check` runs on every commit and its start-up is measured.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 BOM = b"\xef\xbb\xbf"
 _FRONT_MATTER_FENCE = re.compile(r"^-{3,}[ \t]*$")
@@ -212,8 +207,7 @@ def _value_after(lines: list[str], heading: Heading) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Fields:
+class Fields(NamedTuple):
     status: str | None
     application_date: str | None
     company: str | None

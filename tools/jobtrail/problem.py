@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from typing import Literal, NamedTuple
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # `typing` is not imported at run time: `check` start-up is measured
-    from typing import Literal
-
-    Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning"]
 
 # Control characters (an escape sequence, a newline), line separators, bidirectional
 # overrides and invisible format characters (zero-width space, tag characters) could
@@ -35,8 +31,7 @@ def quoted(text: str, limit: int = MAX_QUOTED) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with one file, at a 1-based line and column."""
 
     path: str
@@ -61,7 +56,7 @@ def warning(path: str, line: int, code: str, message: str, column: int = 1) -> P
 def problems_as_json(problems: list[Problem]) -> str:
     import json
 
-    text = json.dumps([asdict(problem) for problem in problems], indent=2, ensure_ascii=False)
+    text = json.dumps([problem._asdict() for problem in problems], indent=2, ensure_ascii=False)
     # The same characters as JSON escapes: decoders read back the very same strings.
     return _UNPRINTABLE_IN_JSON.sub(lambda match: _json_escape(match.group()), text)
 

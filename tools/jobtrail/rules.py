@@ -10,7 +10,7 @@ import datetime
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .config import Config
 from .model import APPLICATION_DATE, COMPANY, JOB_URL, Application
@@ -49,8 +49,7 @@ TEXT_FIELDS = ("location", "source", "resume")
 STRING_LIST_FIELDS = ("tags",)
 
 
-@dataclass(frozen=True)
-class CheckContext:
+class CheckContext(NamedTuple):
     config: Config
     today: datetime.date
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .markdown import headings, split_lines
 
 _PLACEHOLDER = re.compile(r"\[([^\[\]\r\n]+)\](?![(\[:])")
 
 
-@dataclass(frozen=True)
-class Template:
+class Template(NamedTuple):
     text: str
     title: str
     sections: tuple[str, ...]

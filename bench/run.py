@@ -23,19 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from common import ENV, PYTHON  # bench/ is on the path when a script here runs
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
-PYTHON = sys.executable
 JOBTRAIL = [PYTHON, "-m", "jobtrail"]
 CONSOLE_SCRIPT = Path(PYTHON).parent / "jobtrail"  # what people run
-ENV = {
-    **os.environ,
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_AUTHOR_NAME": "Bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.com",
-    "GIT_COMMITTER_NAME": "Bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.com",
-}
 
 
 @dataclass

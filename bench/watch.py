@@ -24,22 +24,14 @@ import os
 import re
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
+from common import ENV, PYTHON  # bench/ is on the path when a script here runs
+
 HERE = Path(__file__).resolve().parent
-PYTHON = sys.executable
-ENV = {
-    **os.environ,
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_AUTHOR_NAME": "Bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.com",
-    "GIT_COMMITTER_NAME": "Bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.com",
-}
 TICKS = os.sysconf("SC_CLK_TCK")
 COMPANY = re.compile(rb"## Company\r?\n[^\n]*")
 

@@ -111,3 +111,23 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
 
 def reddit_text() -> str:
     return REDDIT.read_text(encoding="utf-8")
+
+
+def with_status(status: str, date: str | None = None, text: str | None = None) -> str:
+    """The Reddit application (or ``text``) with another status, and an Application Date if given."""
+    text = reddit_text() if text is None else text
+    text = text.replace("### Application\nPENDING", f"### Application\n{status}")
+    if date is not None:
+        text = text.replace("[Current date in YYYY-MM-DD format]", date)
+    return text
+
+
+def diverge(repo: Repo, name: str = REDDIT.name) -> None:
+    """main and a branch `side` that give one application different statuses (they conflict)."""
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write(name, with_status("APPLIED"))
+    repo.commit("side", date="2026-08-02T09:00:00+00:00")
+    repo.git("checkout", "-q", "main")
+    repo.write(name, with_status("WITHDRAWN"))
+    repo.commit("main", date="2026-08-03T09:00:00+00:00")

@@ -11,14 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REDDIT, Repo, git, reddit_text
+from conftest import REDDIT, Repo, diverge, git, with_status
 
-TEXT = reddit_text()
 NAME = REDDIT.name
-
-
-def with_status(status: str) -> str:
-    return TEXT.replace("### Application\nPENDING", f"### Application\n{status}")
 
 
 def no_commits(repo: Repo) -> Path:
@@ -33,18 +28,8 @@ def detached_head(repo: Repo) -> Path:
     return repo.root
 
 
-def _diverged(repo: Repo) -> None:
-    repo.commit("add", date="2026-08-01T09:00:00+00:00")
-    repo.git("checkout", "-q", "-b", "side")
-    repo.write(NAME, with_status("APPLIED"))
-    repo.commit("side", date="2026-08-02T09:00:00+00:00")
-    repo.git("checkout", "-q", "main")
-    repo.write(NAME, with_status("WITHDRAWN"))
-    repo.commit("main", date="2026-08-03T09:00:00+00:00")
-
-
 def rebase_in_progress(repo: Repo) -> Path:
-    _diverged(repo)
+    diverge(repo)
     repo.git("checkout", "-q", "side")
     with pytest.raises(subprocess.CalledProcessError):
         repo.git("rebase", "main")
@@ -52,7 +37,7 @@ def rebase_in_progress(repo: Repo) -> Path:
 
 
 def merge_in_progress(repo: Repo) -> Path:
-    _diverged(repo)
+    diverge(repo)
     with pytest.raises(subprocess.CalledProcessError):
         repo.git("merge", "side")
     return repo.root

@@ -10,20 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Repo, git, reddit_text
+from conftest import Repo, diverge, git, reddit_text, with_status
 from jobtrail.config import load_config
 from jobtrail.gitlog import read_history
 
 REDDIT = reddit_text()
 NAME = "reddit-senior-machine-learning-engineer-safety.md"
 TODAY = datetime.date(2027, 1, 15)
-
-
-def with_status(status: str, date: str | None = None, text: str = REDDIT) -> str:
-    text = text.replace("### Application\nPENDING", f"### Application\n{status}")
-    if date is not None:
-        text = text.replace("[Current date in YYYY-MM-DD format]", date)
-    return text
 
 
 def history_of(repo: Repo, today: datetime.date = TODAY) -> dict[str, list[tuple[str, str, str | None]]]:
@@ -172,13 +165,7 @@ def test_shallow_clone_works_and_says_the_history_is_cut_short(repo: Repo, tmp_p
 
 
 def test_rebase_in_progress(repo: Repo) -> None:
-    repo.commit("add", date="2026-08-01T09:00:00+00:00")
-    repo.git("checkout", "-q", "-b", "side")
-    repo.write(NAME, with_status("APPLIED"))
-    repo.commit("side", date="2026-08-02T09:00:00+00:00")
-    repo.git("checkout", "-q", "main")
-    repo.write(NAME, with_status("WITHDRAWN"))
-    repo.commit("main", date="2026-08-03T09:00:00+00:00")
+    diverge(repo)
     repo.git("checkout", "-q", "side")
     with pytest.raises(subprocess.CalledProcessError):
         repo.git("rebase", "main")  # conflicts: the rebase stops half way

@@ -76,4 +76,3 @@ def test_the_cache_forgets_deleted_files(repo: Repo) -> None:
     (repo.applications / "acme.md").unlink()
     regenerate(str(repo.root), cache=cache)
     assert all("acme.md" not in key[1] for key in cache._apps)
-    assert all("acme.md" not in key[1] for key in cache._fields)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import reddit_text
-from jobtrail.parse import parse_bytes, parse_text, read_fields, status_facts
+from jobtrail.parse import fields_of_application, parse_bytes, parse_text, read_fields, status_facts
 
 GOLDEN = Path(__file__).parent / "golden" / "parse"
 
@@ -214,3 +214,14 @@ def test_an_unclosed_fence_is_reported_where_it_opens() -> None:
     assert (app.unclosed_fence.marker, app.unclosed_fence.line) == ("````", 3)
     assert [heading.text for heading in app.headings] == ["T", "Job Description"]
     assert parse_bytes("a.md", b"```\n```\n").unclosed_fence is None
+
+
+@given(st.lists(pieces, max_size=30))
+def test_fields_of_a_parsed_file_are_what_the_quick_reader_gives(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    quick = read_fields(text.encode(), names=True)
+    full = fields_of_application(parse_text("x.md", text, front_matter=False))
+    assert full is not None
+    assert (full.status, full.company, full.position) == (quick.status, quick.company, quick.position)
+    if (quick.status or "").upper() == "APPLIED":
+        assert full.application_date == quick.application_date

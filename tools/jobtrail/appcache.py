@@ -23,9 +23,7 @@ from typing import TypeVar
 
 from .check import load_application
 from .config import Config
-from .gitlog import current_fields
 from .model import Application
-from .parse import Fields
 from .problem import Problem
 from .rules import CheckContext, check_application
 
@@ -50,7 +48,6 @@ def _file_key(path: str) -> FileKey | None:
 class ApplicationCache:
     def __init__(self) -> None:
         self._apps: dict[tuple[str, str], tuple[Stamp, Application]] = {}
-        self._fields: dict[tuple[str, str], tuple[Stamp, Fields | None]] = {}
         self._problems: dict[str, tuple[Application, list[Problem]]] = {}
         self._context: CheckContext | None = None
         self.reads = 0  # files read (for tests and benchmarks)
@@ -58,10 +55,6 @@ class ApplicationCache:
     def load(self, path: str, shown: str, config: Config) -> Application:
         """Like ``check.load_application``, from the cache when the file is unchanged."""
         return _remembered(self._apps, path, shown, config, self._count(load_application))
-
-    def fields(self, path: str, shown: str, config: Config) -> Fields | None:
-        """Like ``gitlog.current_fields``, from the cache when the file is unchanged."""
-        return _remembered(self._fields, path, shown, config, self._count(current_fields))
 
     def check_one(self, app: Application, context: CheckContext) -> list[Problem]:
         """Like ``rules.check_application``, remembered for the same Application in the same context."""
@@ -79,7 +72,6 @@ class ApplicationCache:
         """Forget files that are gone (the cache never outgrows the folder)."""
         current = set(shown)
         self._apps = {key: value for key, value in self._apps.items() if key[1] in current}
-        self._fields = {key: value for key, value in self._fields.items() if key[1] in current}
         self._problems = {path: value for path, value in self._problems.items() if path in current}
 
     def _count(self, read: Callable[[str, str, Config], T]) -> Callable[[str, str, Config], T]:

@@ -18,6 +18,7 @@ from .errors import JobtrailError
 from .files import application_paths, locked, repo_relative, write_atomic
 from .gitlog import author_today, current_fields, ensure_merge_driver, git_dirs, operation_in_progress, read_history
 from .model import Application
+from .parse import Fields, fields_of_application
 from .problem import Problem
 from .render import HISTORY_FILE, INDEX_FILE, application_rows, render_history, render_index, status_counts
 from .rules import CheckContext, check_application
@@ -61,15 +62,23 @@ def render_repository(
     root: str, config: Config, today: datetime.date, cache: ApplicationCache | None = None
 ) -> Rendered:
     """Both generated files as they should be now (``cache``: keep unchanged files parsed and checked)."""
-    history = read_history(root, config, today=today, fields_of=cache.fields if cache else current_fields)
     load = cache.load if cache else load_application
     folder = repo_relative(config.applications_path, root)
     apps: dict[str, Application] = {}
+    by_path: dict[str, Application] = {}
     for path in application_paths(config.applications_path):
         relative = f"{folder}/{os.path.basename(path)}"
-        apps[relative] = load(path, relative, config)
+        apps[relative] = by_path[path] = load(path, relative, config)
     if cache:
         cache.keep_only(apps)
+
+    def fields_of(path: str, shown: str, config: Config) -> Fields | None:
+        """Each file is read and parsed once: the history takes its fields from the parsed file
+        (a file that appeared since the folder was listed is read on its own)."""
+        app = by_path.get(path)
+        return fields_of_application(app) if app is not None else current_fields(path, shown, config)
+
+    history = read_history(root, config, today=today, fields_of=fields_of)
     # Checked as of the newest date in the history, not the clock: the files are a function of the repository.
     context = CheckContext(config, history.newest or today)
     problems = check_applications(

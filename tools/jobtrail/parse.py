@@ -254,6 +254,13 @@ def read_fields(data: bytes, *, names: bool = False, date_for: str = "APPLIED") 
     return Fields(status, values.get(APPLICATION_DATE), values.get(COMPANY), values.get(POSITION))
 
 
+def fields_of_application(app: Application) -> Fields | None:
+    """The same Fields ``read_fields(..., names=True)`` gives, from a file already parsed in full."""
+    if not app.readable:
+        return None
+    return Fields(app.status or None, app.text(APPLICATION_DATE) or None, app.company or None, app.position or None)
+
+
 def status_facts(data: bytes) -> tuple[str | None, str | None]:
     """(status, Application Date when the status is APPLIED) of one version of a file."""
     fields = read_fields(data)

@@ -1,8 +1,8 @@
-"""The README's "Guarantees": each promise holds, and each test it names exists.
+"""docs/guarantees.md: each promise holds, and each test it names exists.
 
 The promises are proven by tests all over the suite; this file holds the ones
 that belong to no single module (no command but `status` and `new` touches an
-application; no shell; one writer) and checks that the README names real tests.
+application; no shell; one writer) and checks that docs/guarantees.md names real tests.
 """
 
 from __future__ import annotations
@@ -16,25 +16,21 @@ from pathlib import Path
 
 from conftest import PROJECT, Repo
 
-README = (PROJECT / "README.md").read_text(encoding="utf-8")
+GUARANTEES = (PROJECT / "docs" / "guarantees.md").read_text(encoding="utf-8")
 SOURCES = {path: path.read_text(encoding="utf-8") for path in (PROJECT / "tools" / "jobtrail").rglob("*.py")}
 CORPUS = Path(__file__).parent / "corpus"
 
 
-def guarantees_section() -> str:
-    return README.split("\n## Guarantees\n", 1)[1].split("\n## ", 1)[0]
-
-
 def test_the_guarantees_section_names_only_tests_that_exist() -> None:
-    named = re.findall(r"`(tests/test_\w+\.py)::(test_\w+)`", guarantees_section())
+    named = re.findall(r"`(tests/test_\w+\.py)::(test_\w+)`", GUARANTEES)
     assert len(named) >= 15
     for file, test in named:
         source = (PROJECT / file).read_text(encoding="utf-8")
-        assert re.search(rf"^def {test}\(", source, re.MULTILINE), f"{file}::{test} is named in the README"
+        assert re.search(rf"^def {test}\(", source, re.MULTILINE), f"{file}::{test} is named in docs/guarantees.md"
 
 
 def test_every_guarantee_names_a_test() -> None:
-    promises = [block for block in guarantees_section().split("\n- **")[1:]]
+    promises = [block for block in GUARANTEES.split("\n- **")[1:]]
     assert len(promises) >= 6
     for promise in promises:
         assert "`tests/test_" in promise, promise.splitlines()[0]

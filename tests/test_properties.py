@@ -23,7 +23,7 @@ from jobtrail.rules import CheckContext, check_application
 
 CONTEXT = CheckContext(load_config(str(PROJECT)), datetime.date(2026, 11, 25))
 REDDIT_BYTES = REDDIT.read_bytes()
-DOCUMENTED_CODES = set(re.findall(r"^\| (JT\d{3}) \|", (PROJECT / "README.md").read_text(), re.MULTILINE))
+DOCUMENTED_CODES = set(re.findall(r"^\| (JT\d{3}) \|", (PROJECT / "docs" / "commands.md").read_text(), re.MULTILINE))
 # The real-process test pays ~0.2 s per example: a tenth of the profile's examples.
 PROCESS_EXAMPLES = max(5, settings.default.max_examples // 10)
 

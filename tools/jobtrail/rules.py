@@ -1,7 +1,7 @@
 """The validators: each rule is a function ``(application, context) -> problems``.
 
 Adding a rule is adding a function here, listing it in ``RULES`` and giving its
-code a row in the README's table of checks.
+code a row in the table of checks in docs/commands.md.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Numbers about a job search, computed from the status history: a pure function of its inputs.
 
-Definitions (the README repeats them):
+Definitions (docs/commands.md repeats them):
 - An application was *sent* when it reached APPLIED or any later stage, or
   ended REJECTED, ACCEPTED, DECLINED or GHOSTED (those imply it was sent);
   WITHDRAWN alone does not.

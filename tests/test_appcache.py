@@ -12,6 +12,7 @@ from jobtrail.appcache import ApplicationCache
 from jobtrail.config import load_config
 from jobtrail.generated import regenerate
 from jobtrail.model import Application
+from jobtrail.repository import repository_at
 
 NAME = "reddit-senior-machine-learning-engineer-safety.md"
 
@@ -53,7 +54,7 @@ def test_regenerating_with_the_cache_writes_what_without_it_would(repo: Repo) ->
     text = reddit_text()
     for number in range(5):
         repo.write(f"acme-{number}.md", text.replace("Reddit\n", f"Acme {number}\n", 1))
-    regenerate(str(repo.root), cache=cache)
+    regenerate(repository_at(str(repo.root)), cache=cache)
     steps = [
         lambda: repo.write("acme-1.md", text.replace("### Application\nPENDING", "### Application\nAPPLIED")),
         lambda: (repo.applications / "acme-2.md").unlink(),
@@ -63,16 +64,16 @@ def test_regenerating_with_the_cache_writes_what_without_it_would(repo: Repo) ->
     ]
     for step in steps:
         step()
-        regenerate(str(repo.root), cache=cache)
+        regenerate(repository_at(str(repo.root)), cache=cache)
         cached = {name: (repo.root / name).read_bytes() for name in ("INDEX.md", "HISTORY.md")}
-        assert regenerate(str(repo.root), check=True).stale == ()
+        assert regenerate(repository_at(str(repo.root)), check=True).stale == ()
         assert cached == {name: (repo.root / name).read_bytes() for name in ("INDEX.md", "HISTORY.md")}
 
 
 def test_the_cache_forgets_deleted_files(repo: Repo) -> None:
     cache = ApplicationCache()
     repo.write("acme.md", reddit_text().replace("Reddit\n", "Acme\n", 1))
-    regenerate(str(repo.root), cache=cache)
+    regenerate(repository_at(str(repo.root)), cache=cache)
     (repo.applications / "acme.md").unlink()
-    regenerate(str(repo.root), cache=cache)
+    regenerate(repository_at(str(repo.root)), cache=cache)
     assert all("acme.md" not in key[1] for key in cache._apps)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo, diverge, git, reddit_text, with_status
-from jobtrail.config import load_config
 from jobtrail.gitlog import read_history
+from jobtrail.repository import repository_at
 
 REDDIT = reddit_text()
 NAME = "reddit-senior-machine-learning-engineer-safety.md"
@@ -20,7 +20,7 @@ TODAY = datetime.date(2027, 1, 15)
 
 
 def history_of(repo: Repo, today: datetime.date = TODAY) -> dict[str, list[tuple[str, str, str | None]]]:
-    history = read_history(str(repo.root), load_config(str(repo.root)), today=today)
+    history = read_history(repository_at(str(repo.root)), today=today)
     return {app.path: [(c.status, c.date.isoformat(), c.commit) for c in app.changes] for app in history.applications}
 
 
@@ -136,7 +136,7 @@ def test_staged_rename_keeps_the_history(repo: Repo) -> None:
 
 
 def test_repository_with_no_commits(repo: Repo) -> None:
-    history = read_history(str(repo.root), load_config(str(repo.root)), today=TODAY)
+    history = read_history(repository_at(str(repo.root)), today=TODAY)
     assert [(c.status, c.date, c.commit) for c in history.applications[0].changes] == [("PENDING", TODAY, None)]
     assert any("no commits yet" in note for note in history.notes)
 
@@ -157,7 +157,7 @@ def test_shallow_clone_works_and_says_the_history_is_cut_short(repo: Repo, tmp_p
     clone = tmp_path / "shallow"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone))
 
-    history = read_history(str(clone), load_config(str(clone)), today=TODAY)
+    history = read_history(repository_at(str(clone)), today=TODAY)
 
     assert history.shallow
     assert any("shallow" in note for note in history.notes)
@@ -170,7 +170,7 @@ def test_rebase_in_progress(repo: Repo) -> None:
     with pytest.raises(subprocess.CalledProcessError):
         repo.git("rebase", "main")  # conflicts: the rebase stops half way
 
-    history = read_history(str(repo.root), load_config(str(repo.root)), today=TODAY)
+    history = read_history(repository_at(str(repo.root)), today=TODAY)
 
     assert any("rebase is in progress" in note for note in history.notes)
     assert [c.status for c in history.applications[0].changes][:2] == ["PENDING", "WITHDRAWN"]

@@ -18,6 +18,7 @@ import yaml
 
 from conftest import PROJECT, REDDIT, Repo, git, reddit_text
 from jobtrail.generated import regenerate
+from jobtrail.repository import repository_at
 
 HOOK_TYPES = ("pre-commit", "post-commit", "post-merge", "post-checkout", "post-rewrite")
 POST_HOOKS = ("post-commit", "post-merge", "post-checkout", "post-rewrite")
@@ -57,7 +58,7 @@ def quietly(repo: Repo, *args: str) -> None:
 
 def commit_regenerated(repo: Repo, message: str) -> None:
     """Commit with fresh generated files, as the pre-commit hook makes sure."""
-    regenerate(str(repo.root))
+    regenerate(repository_at(str(repo.root)))
     repo.git("add", "-A")
     quietly(repo, "commit", "-q", "-m", message)
 

@@ -16,7 +16,8 @@ from conftest import Repo, reddit_text
 from jobtrail.commands.index import hook_from_pre_commit
 from jobtrail.files import locked
 from jobtrail.generated import regenerate
-from jobtrail.gitlog import author_today
+from jobtrail.git import author_today
+from jobtrail.repository import repository_at
 
 REDDIT = reddit_text()
 NAME = "reddit-senior-machine-learning-engineer-safety.md"
@@ -132,7 +133,7 @@ def test_same_bytes_whatever_the_clock_and_time_zone(repo: Repo, run_cli, monkey
     monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14
     time.tzset()
     try:
-        result = regenerate(str(repo.root), check=True, today=datetime.date(2031, 1, 1))
+        result = regenerate(repository_at(str(repo.root)), check=True, today=datetime.date(2031, 1, 1))
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()

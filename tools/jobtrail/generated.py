@@ -1,6 +1,6 @@
 """Keep INDEX.md and HISTORY.md fresh: read the repository, render, write only what changed.
 
-``regenerate(root)`` is what `jobtrail index`, the git hooks and the watcher call.
+``regenerate(repo)`` is what `jobtrail index`, the git hooks and the watcher call.
 Reading, rendering and writing happen under one lock in the git folder, so two
 writers never interleave and the last one to finish wrote the newest state.
 """
@@ -12,16 +12,19 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import git
 from .check import check_applications, load_application
-from .config import Config, load_config
+from .config import Config
 from .errors import JobtrailError
 from .files import application_paths, locked, repo_relative, write_atomic
-from .gitlog import author_today, current_fields, ensure_merge_driver, git_dirs, operation_in_progress, read_history
+from .gitlog import current_fields, read_history
 from .model import Application
 from .parse import Fields, fields_of_application
 from .problem import Problem
 from .render import HISTORY_FILE, INDEX_FILE, application_rows, render_history, render_index, status_counts
+from .repository import Repository
 from .rules import CheckContext, check_application
+from .scaffold import MERGE_DRIVER
 
 if TYPE_CHECKING:
     from .appcache import ApplicationCache
@@ -58,10 +61,9 @@ class Rendered:
     notes: tuple[str, ...]
 
 
-def render_repository(
-    root: str, config: Config, today: datetime.date, cache: ApplicationCache | None = None
-) -> Rendered:
+def render_repository(repo: Repository, today: datetime.date, cache: ApplicationCache | None = None) -> Rendered:
     """Both generated files as they should be now (``cache``: keep unchanged files parsed and checked)."""
+    root, config = repo.root, repo.config
     load = cache.load if cache else load_application
     folder = repo_relative(config.applications_path, root)
     apps: dict[str, Application] = {}
@@ -78,7 +80,7 @@ def render_repository(
         app = by_path.get(path)
         return fields_of_application(app) if app is not None else current_fields(path, shown, config)
 
-    history = read_history(root, config, today=today, fields_of=fields_of)
+    history = read_history(repo, today=today, fields_of=fields_of)
     # Checked as of the newest date in the history, not the clock: the files are a function of the repository.
     context = CheckContext(config, history.newest or today)
     problems = check_applications(
@@ -105,8 +107,24 @@ def _stale(root: str, rendered: Rendered) -> tuple[str, ...]:
     return tuple(name for name, data in rendered.files.items() if _current(os.path.join(root, name)) != data)
 
 
+def ensure_merge_driver(repo: Repository) -> None:
+    """Register the merge driver `.gitattributes` names for the generated files (best effort).
+
+    The driver keeps the current branch's version (``true`` leaves it in place and
+    reports success); the post-merge hook then regenerates both files.
+    """
+    key = f"merge.{MERGE_DRIVER}.driver"
+    if git.output_or_none(repo.root, "config", "--get", key) is not None:
+        return
+    for name, value in (
+        (f"merge.{MERGE_DRIVER}.name", "jobtrail generated file: keep one side, the post-merge hook regenerates it"),
+        (key, "true"),
+    ):
+        git.output_or_none(repo.root, "config", name, value)
+
+
 def regenerate(
-    root: str,
+    repo: Repository,
     *,
     check: bool = False,
     today: datetime.date | None = None,
@@ -119,12 +137,12 @@ def regenerate(
     bisect is in progress (for hooks and the watcher: writing then would dirty
     the work tree under git's feet). ``cache``: the watcher's, kept between calls.
     """
-    config = load_config(root)
-    if wait_for_git and (operation := operation_in_progress(root)):
+    root = repo.root
+    if wait_for_git and (operation := repo.operation_in_progress()):
         return IndexResult((), 0, (), (), skipped=operation)
-    day = today or author_today(root)
+    day = today or git.author_today(root)
     if check:
-        rendered = render_repository(root, config, day)
+        rendered = render_repository(repo, day)
         return IndexResult(
             rendered.counts,
             len(rendered.problems),
@@ -133,15 +151,15 @@ def regenerate(
             notes=rendered.notes,
             problem_list=rendered.problems,
         )
-    with locked(os.path.join(git_dirs(root).git_dir, "jobtrail-index.lock")):
-        rendered = render_repository(root, config, day, cache)
+    with locked(os.path.join(repo.git_dir, "jobtrail-index.lock")):
+        rendered = render_repository(repo, day, cache)
         stale = _stale(root, rendered)
         for name in stale:
             try:
                 write_atomic(os.path.join(root, name), rendered.files[name])
             except OSError as exc:
                 raise JobtrailError(f"{name}: cannot write it ({exc.strerror}): move what is in the way") from None
-    ensure_merge_driver(root)
+    ensure_merge_driver(repo)
     return IndexResult(
         rendered.counts, len(rendered.problems), stale, stale, notes=rendered.notes, problem_list=rendered.problems
     )

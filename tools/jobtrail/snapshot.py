@@ -8,10 +8,10 @@ import sys
 from dataclasses import dataclass
 
 from .check import load_application
-from .config import Config
 from .gitlog import read_history
 from .history import RepositoryHistory
 from .model import Application
+from .repository import Repository
 
 
 @dataclass(frozen=True)
@@ -20,9 +20,10 @@ class Snapshot:
     apps: tuple[Application, ...]  # the current file of each application in ``history``, same order and paths
 
 
-def read_snapshot(config: Config, *, today: datetime.date | None = None) -> Snapshot:
+def read_snapshot(repo: Repository, *, today: datetime.date | None = None) -> Snapshot:
     """Every application's history and its current file, parsed with its front matter."""
-    history = read_history(config.root, config, today=today)
+    config = repo.config
+    history = read_history(repo, today=today)
     apps = tuple(
         load_application(os.path.join(config.root, *entry.path.split("/")), entry.path, config)
         for entry in history.applications

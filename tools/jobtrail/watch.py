@@ -41,9 +41,9 @@ from .config import DEFAULT_TEMPLATE_FILE, Config, load_config
 from .debounce import Debouncer
 from .errors import JobtrailError
 from .generated import IndexResult, regenerate
-from .gitlog import GIT_OPERATIONS, git_dirs, operation_in_progress
 from .problem import Problem
 from .render import HISTORY_FILE, INDEX_FILE
+from .repository import GIT_OPERATIONS, git_dirs, operation_in_progress, repository_at
 
 QUIET = 0.1  # seconds without news before regenerating: an editor's save is over in a few milliseconds
 MAX_WAIT = 1.0  # a long burst (a big checkout) still regenerates at least this often
@@ -170,7 +170,7 @@ def git_busy(plan: WatchPlan) -> str | None:
     """Why git's work tree is not a state to record right now, or None."""
     if os.path.exists(os.path.join(plan.git_dir, "index.lock")):
         return "git is writing (.git/index.lock exists; if no git command is running, delete it)"
-    operation = operation_in_progress(plan.root)
+    operation = operation_in_progress(plan.git_dir)
     return f"{operation} is in progress" if operation else None
 
 
@@ -289,7 +289,7 @@ class Watcher:
         started = time.perf_counter()
         try:
             self._follow_configuration()
-            result = regenerate(self.root, wait_for_git=True, cache=self._cache)
+            result = regenerate(repository_at(self.root), wait_for_git=True, cache=self._cache)
         except JobtrailError as exc:
             self._say("error", f"{what}: {exc} (watching on: the next change tries again)")
             return

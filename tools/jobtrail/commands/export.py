@@ -7,17 +7,17 @@ import datetime
 import os
 import sys
 
-from ..config import load_config
 from ..errors import JobtrailError
 from ..export import export_records, to_csv, to_ics, to_json
-from ..files import find_root, write_atomic
+from ..files import write_atomic
+from ..repository import open_repository
 from ..snapshot import print_notes, read_snapshot
 
 
 def run(args: argparse.Namespace) -> int:
-    root = find_root()
-    config = load_config(root)
-    snapshot = read_snapshot(config)
+    repo = open_repository()
+    config = repo.config
+    snapshot = read_snapshot(repo)
     print_notes(snapshot.history)
     records = export_records(snapshot.history, snapshot.apps)
     if args.format == "csv":

@@ -6,11 +6,11 @@ import argparse
 import json
 import sys
 
-from ..config import load_config
 from ..errors import JobtrailError
-from ..files import find_root, repo_relative
+from ..files import repo_relative
 from ..gitlog import read_history
 from ..history import ApplicationHistory, RepositoryHistory
+from ..repository import open_repository
 from ..selection import resolve_app
 from ..terminal import plain
 
@@ -36,10 +36,10 @@ def _only(history: RepositoryHistory, wanted: ApplicationHistory | None) -> Repo
 
 
 def run(args: argparse.Namespace) -> int:
-    root = find_root()
-    config = load_config(root)
-    wanted_path = repo_relative(resolve_app(config, args.app), root) if args.app else None
-    history = read_history(root, config)
+    repo = open_repository()
+    config = repo.config
+    wanted_path = repo_relative(resolve_app(config, args.app), repo.root) if args.app else None
+    history = read_history(repo)
     wanted = next((app for app in history.applications if app.path == wanted_path), None)
     if wanted_path is not None and wanted is None:
         raise JobtrailError(

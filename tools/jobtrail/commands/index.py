@@ -7,8 +7,8 @@ import os
 import sys
 from collections.abc import Mapping
 
-from ..files import find_root
 from ..generated import IndexResult, regenerate
+from ..repository import open_repository
 
 # The git hooks `--hook` knows, and whether each waits while a merge, rebase,
 # cherry-pick, revert or bisect is in progress. post-merge and post-rewrite run
@@ -51,12 +51,12 @@ def _report_hook(result: IndexResult, hook: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = find_root()
+    repo = open_repository()
     hook = args.hook if args.hook != "" else hook_from_pre_commit(os.environ)
     # After a checkout the files are what the branch committed; writing there would turn
     # `git checkout`'s exit status into a failure under pre-commit and block the next checkout.
     check = args.check or hook == "post-checkout"
-    result = regenerate(root, check=check, wait_for_git=HOOKS.get(hook or "", False))
+    result = regenerate(repo, check=check, wait_for_git=HOOKS.get(hook or "", False))
     if hook:
         return _report_hook(result, hook)
     for note in result.notes:

@@ -14,7 +14,7 @@ import sys
 from ..config import load_config
 from ..errors import JobtrailError
 from ..files import create_exclusive, write_atomic
-from ..gitlog import run_git
+from ..git import run as run_git
 from ..scaffold import (
     HOOK_TYPES,
     PYTHON_SETTING,

@@ -8,11 +8,11 @@ import json
 import shutil
 import sys
 
-from ..config import Config, load_config
+from ..config import Config
 from ..errors import UsageError
-from ..files import find_root
 from ..gitlog import read_history
 from ..listing import format_table, list_rows
+from ..repository import open_repository
 from ..snapshot import print_notes
 
 
@@ -38,11 +38,11 @@ def wanted_statuses(values: list[str] | None, config: Config) -> set[str] | None
 
 
 def run(args: argparse.Namespace) -> int:
-    root = find_root()
-    config = load_config(root)
+    repo = open_repository()
+    config = repo.config
     only = wanted_statuses(args.status, config)
     today = datetime.date.today()
-    history = read_history(root, config, today=today)
+    history = read_history(repo, today=today)
     print_notes(history)
     rows = list_rows(history, config.workflow.statuses, today, only)
     if args.json:

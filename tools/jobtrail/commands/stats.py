@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..config import load_config
-from ..files import find_root
+from ..repository import open_repository
 from ..snapshot import print_notes, read_snapshot
 from ..stats import Stats, compute_stats
 
@@ -67,9 +66,9 @@ def format_text(stats: Stats) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = find_root()
-    config = load_config(root)
-    snapshot = read_snapshot(config)
+    repo = open_repository()
+    config = repo.config
+    snapshot = read_snapshot(repo)
     print_notes(snapshot.history)
     stats = compute_stats(snapshot.history, snapshot.apps, config)
     if args.json:

@@ -6,6 +6,11 @@ import csv
 import datetime
 import io
 import json
+import os
+import stat
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -212,3 +217,86 @@ def test_json_export_is_strict_json_even_for_yaml_nan_and_inf(repo: Repo, run_cl
 
     front_matter = json.loads(result.out, parse_constant=no_constants)["applications"][0]["front_matter"]
     assert front_matter == {"salary": "nan", "bonus": "-inf"}
+
+
+def _export(root: Path, output: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "jobtrail", "export", "--format", "csv", "--output", output],
+        cwd=root,
+        capture_output=True,
+        timeout=60,
+    )
+
+
+def test_output_refuses_to_replace_an_application_a_generated_file_a_symlink_or_a_folder(
+    repo: Repo, tmp_path: Path
+) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    (repo.root / "INDEX.md").write_text("# index\n", encoding="utf-8")
+    (repo.root / "template.md").write_text(reddit_text(), encoding="utf-8")
+    private = tmp_path / "private.txt"
+    private.write_text("keep me\n", encoding="utf-8")
+    (tmp_path / "link").symlink_to(private)
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "folder").mkdir()
+    before = {path: path.read_bytes() for path in (repo.applications / NAME, repo.root / "INDEX.md", private)}
+
+    for target in (
+        f"applications/{NAME}",
+        str(repo.applications / NAME),
+        "INDEX.md",
+        "./applications/../INDEX.md",
+        "template.md",
+        str(tmp_path / "link"),
+        str(tmp_path / "dangling"),
+        str(tmp_path / "folder"),
+    ):
+        done = _export(repo.root, target)
+        assert done.returncode == 2, (target, done.stderr)
+        assert b"Traceback" not in done.stderr
+        assert target.encode() in done.stderr and b"refus" in done.stderr, done.stderr
+
+    assert {path: path.read_bytes() for path in before} == before
+    assert (tmp_path / "link").is_symlink() and (tmp_path / "dangling").is_symlink()
+    assert not list(repo.root.glob(".*.tmp")) and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_output_to_a_device_or_a_fifo_is_written_in_place(repo: Repo, tmp_path: Path) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    expected = _export(repo.root, "-").stdout
+    assert expected.startswith(b"\xef\xbb\xbfpath,")
+
+    printed = _export(repo.root, "/dev/stdout")
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout == expected
+
+    null = _export(repo.root, "/dev/null")
+    assert null.returncode == 0, null.stderr
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert Path("/dev/null").read_bytes() == b""
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    done = _export(repo.root, str(fifo))
+    reader.join(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert received == [expected]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_output_replaces_an_earlier_export_atomically(repo: Repo, tmp_path: Path) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    target = tmp_path / "out.csv"
+    target.write_bytes(b"old export\n")
+    os.chmod(target, 0o600)
+    inode = target.stat().st_ino
+
+    done = _export(repo.root, str(target))
+
+    assert done.returncode == 0, done.stderr
+    assert target.read_bytes() == _export(repo.root, "-").stdout
+    assert target.stat().st_ino != inode  # a new file renamed over the old one, not rewritten in place
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600

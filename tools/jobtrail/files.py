@@ -160,6 +160,17 @@ def write_atomic(path: str, data: bytes) -> None:
     _sync_folder(os.path.dirname(os.path.abspath(path)))
 
 
+def write_in_place(path: str, data: bytes) -> None:
+    """Write ``data`` into what is at ``path`` (a device, a FIFO, a terminal) without replacing it.
+
+    Never creates a file (no ``O_CREAT``); appends, so ``/dev/stdout`` redirected with
+    ``>>`` keeps what the file held.
+    """
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+
+
 def _sync_folder(folder: str) -> None:
     """Make the rename itself durable (a power cut right after it keeps the new file)."""
     try:

@@ -266,25 +266,30 @@ def test_output_to_a_device_or_a_fifo_is_written_in_place(repo: Repo, tmp_path: 
     expected = _export(repo.root, "-").stdout
     assert expected.startswith(b"\xef\xbb\xbfpath,")
 
-    printed = _export(repo.root, "/dev/stdout")
-    assert printed.returncode == 0, printed.stderr
-    assert printed.stdout == expected
-
-    null = _export(repo.root, "/dev/null")
-    assert null.returncode == 0, null.stderr
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
-    assert Path("/dev/null").read_bytes() == b""
+    # A link of our own first: code that replaced what it is given breaks only this link, never /dev.
+    own_link = tmp_path / "stdout"
+    own_link.symlink_to("/proc/self/fd/1")
+    for target in (str(own_link), "/proc/self/fd/1", "/dev/stdout"):
+        printed = _export(repo.root, target)
+        assert printed.returncode == 0, printed.stderr
+        assert printed.stdout == expected, target
+    assert own_link.is_symlink()
 
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
     done = _export(repo.root, str(fifo))
     reader.join(timeout=60)
     assert done.returncode == 0, done.stderr
     assert received == [expected]
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+    null = _export(repo.root, "/dev/null")  # last: as root, the old code replaced /dev/null itself
+    assert null.returncode == 0, null.stderr
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert Path("/dev/null").read_bytes() == b""
 
 
 def test_output_replaces_an_earlier_export_atomically(repo: Repo, tmp_path: Path) -> None:

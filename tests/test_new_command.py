@@ -128,3 +128,122 @@ def test_an_applications_file_in_the_way_is_an_error_not_a_crash(repo: Repo, run
     result = run_cli(repo.root, "new", "Acme", "Engineer")
 
     assert result.status == 1 and "cannot make the applications folder" in result.err
+
+
+# ---------------------------------------------------------------- new --from a job page
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+
+def test_from_a_saved_greenhouse_page_fills_every_field_and_passes_check(repo: Repo, run_cli) -> None:
+    result = run_cli(repo.root, "new", "--from", str(PAGES / "greenhouse.html"))
+
+    assert (result.status, result.out) == (0, "applications/northwind-labs-staff-data-engineer.md\n")
+    data = (repo.applications / "northwind-labs-staff-data-engineer.md").read_bytes()
+    app = parse_bytes("x", data)
+    assert (app.company, app.position, app.text("Job URL"), app.status) == (
+        "Northwind Labs",
+        "Staff Data Engineer",
+        "https://boards.greenhouse.io/northwindlabs/jobs/4471203",
+        "PENDING",
+    )
+    assert dict(app.front_matter) == {
+        "location": "Chicago, IL, US",
+        "salary": "USD 185,000-215,000 per year",
+        "date_posted": __import__("datetime").date(2026, 10, 28),
+    }
+    description = "\n".join(app.section("Job Description").content)
+    assert "**About Northwind**" in description and "- Own the ingestion pipelines" in description
+    assert "### What you will do" in description  # text inside the fence, not a heading of the file
+    assert "&lt;" not in description and "<p>" not in description
+    assert run_cli(repo.root, "check", "--format", "json").status == 0
+
+
+def test_from_a_page_whose_description_quotes_code_fences_keeps_the_file_whole(repo: Repo, run_cli) -> None:
+    result = run_cli(repo.root, "new", "--from", str(PAGES / "workday.html"))
+
+    assert result.status == 0, result.err
+    app = parse_bytes("x", (repo.root / result.out.strip()).read_bytes())
+    assert app.unclosed_fence is None
+    assert [h.text for h in app.headings if h.level == 2][:6] == [
+        "Company",
+        "Position",
+        "Job URL",
+        "Status",
+        "Job Description",
+        "Company Details",
+    ]
+    description = app.section("Job Description").content
+    assert description[0] == "`````"  # one longer than the four-backtick run inside
+    assert "```toml" in description and "## not a heading of yours" in description
+    assert app.front_matter["location"] == "Berlin, DE"
+    assert run_cli(repo.root, "check").status == 0
+
+
+def test_command_line_values_win_over_the_page(repo: Repo, run_cli) -> None:
+    result = run_cli(repo.root, "new", "Contoso Ltd", "Backend Engineer", "--from", str(PAGES / "lever.html"))
+
+    assert (result.status, result.out) == (0, "applications/contoso-ltd-backend-engineer.md\n")
+    app = parse_bytes("x", (repo.applications / "contoso-ltd-backend-engineer.md").read_bytes())
+    assert (app.company, app.position, app.text("Job URL")) == (
+        "Contoso Ltd",
+        "Backend Engineer",
+        "[URL to job listing]",
+    )
+    assert app.front_matter["location"] == "Remote; Toronto, Canada"
+
+
+def test_a_page_without_a_job_posting_is_a_clear_error_and_writes_nothing(repo: Repo, run_cli) -> None:
+    result = run_cli(repo.root, "new", "--from", str(PAGES / "no-posting.html"))
+
+    assert result.status == 1
+    assert "no-posting.html: the page's JSON-LD has no schema.org JobPosting" in result.err
+    assert "jobtrail new COMPANY POSITION" in result.err
+    assert sorted(path.name for path in repo.applications.iterdir()) == [Path(REDDIT).name]
+
+
+def test_neither_names_nor_a_page_is_a_usage_error(repo: Repo, run_cli) -> None:
+    result = run_cli(repo.root, "new", "Acme")
+    assert result.status == 2 and "give COMPANY and POSITION, or --from" in result.err
+
+
+def test_from_a_url_fetches_the_page_and_keeps_its_address(repo: Repo, run_cli) -> None:
+    import http.server
+    import threading
+
+    body = (PAGES / "lever.html").read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/contoso/9f1c"
+        result = run_cli(repo.root, "new", "--from", url)
+    finally:
+        server.shutdown()
+
+    assert result.status == 0, result.err
+    app = parse_bytes("x", (repo.applications / "contoso-senior-backend-engineer.md").read_bytes())
+    assert app.text("Job URL") == url
+
+
+def test_from_a_url_without_network_says_what_to_do(repo: Repo, run_cli) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on: the connection is refused at once
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run_cli(repo.root, "new", "--from", f"http://127.0.0.1:{port}/job")
+
+    assert result.status == 1
+    assert "cannot fetch the page" in result.err and "jobtrail new --from FILE" in result.err
+    assert "Traceback" not in result.err

@@ -44,9 +44,16 @@ def _add_history(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def _add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("new", help="create applications/<slug>.md from the template")
-    parser.add_argument("company", metavar="COMPANY")
-    parser.add_argument("position", metavar="POSITION")
+    parser.add_argument("company", nargs="?", metavar="COMPANY", help="required unless --from gives it")
+    parser.add_argument("position", nargs="?", metavar="POSITION", help="required unless --from gives it")
     parser.add_argument("--url", metavar="URL", help="the job listing's address")
+    parser.add_argument(
+        "--from",
+        dest="page",
+        metavar="FILE_OR_URL",
+        help="fill company, position, URL, location, salary, date posted and description from a saved job page"
+        " or its https:// address (its schema.org JobPosting)",
+    )
 
 
 def _add_status(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

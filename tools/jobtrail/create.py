@@ -8,11 +8,13 @@ what a new application starts from.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
-from .edit import insert_line, replace_value
+from .edit import insert_line, line_ending, line_spans, replace_value
+from .fence import fenced
 from .model import COMPANY, JOB_URL, POSITION, Application
-from .parse import parse_bytes
+from .parse import BOM, parse_bytes
 
 
 class FillError(ValueError):
@@ -50,6 +52,50 @@ def fill_template(template_text: str, values: Mapping[str, str]) -> bytes:
         if filled.text(name) != text.strip() or [(h.level, h.text) for h in filled.headings] != structure:
             raise FillError(f"{name} `{text}` would not read back as written (Markdown syntax at its start?)")
     return data
+
+
+JOB_DESCRIPTION = "Job Description"
+
+
+def set_description(data: bytes, text: str) -> bytes:
+    """``data`` with the ``## Job Description`` section's own text replaced by ``text`` in a code fence.
+
+    The fence is longer than any fence inside ``text`` (``fence.fenced``), so a
+    description that quotes code keeps the file's structure. Headings below the
+    section, and its subsections, stay as they were.
+    """
+    app = parse_bytes("template", data, front_matter=False)
+    section = app.section(JOB_DESCRIPTION)
+    if section is None:
+        raise TemplateError(f"the template has no `## {JOB_DESCRIPTION}` section: add it to the template")
+    spans = line_spans(data)
+    heading = spans[section.heading.line - 1]
+    own = len(section.own_lines())
+    eol = line_ending(data, section.heading.line)
+    start = heading.stop if heading.ending_length else heading.end
+    end = spans[section.heading.line + own - 1].stop if own else start
+    more = section.heading.line + own < len(spans)  # a heading follows: keep a blank line before it
+    block = fenced(text, eol.decode()).encode("utf-8") + eol + (eol if more else b"")
+    return data[:start] + (b"" if heading.ending_length else eol) + block + data[end:]
+
+
+def with_front_matter(data: bytes, fields: Mapping[str, Any]) -> bytes:
+    """``data`` with ``fields`` as YAML front matter: a new block first, or new keys at the top of the one it has.
+
+    Values are written by PyYAML's safe dumper, so any text reads back as itself.
+    """
+    if not fields:
+        return data
+    import yaml
+
+    eol = line_ending(data, 1).decode()
+    dumped = yaml.safe_dump(dict(fields), sort_keys=False, allow_unicode=True, width=1_000_000)
+    lines = eol.join(dumped.splitlines()) + eol
+    spans = line_spans(data)
+    if spans and data[spans[0].start : spans[0].end].rstrip() == b"---":
+        return data[: spans[0].stop] + lines.encode("utf-8") + data[spans[0].stop :]
+    start = len(BOM) if data.startswith(BOM) else 0
+    return data[:start] + f"---{eol}{lines}---{eol}".encode() + data[start:]
 
 
 def new_application(template_text: str, company: str, position: str, url: str | None) -> bytes:

@@ -1,29 +1,80 @@
-"""`jobtrail new COMPANY POSITION [--url URL]`: start an application from the template.
+"""`jobtrail new COMPANY POSITION [--url URL]`, `jobtrail new --from FILE_OR_URL`: start an application.
 
-Creates ``applications/<company>-<position>.md``, never replacing a file, and
-warns about applications that look like the same one.
+Creates ``applications/<company>-<position>.md`` from the template, never
+replacing a file, and warns about applications that look like the same one.
+With ``--from``, the page's schema.org JobPosting fills the company, position,
+Job URL, the description (as Markdown text in a code fence) and the front
+matter keys ``location``, ``salary`` and ``date_posted``; COMPANY, POSITION and
+``--url`` given on the command line win over the page's.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import sys
+from typing import Any, NamedTuple
 
 from ..check import load_application
 from ..config import load_config
-from ..create import FillError, TemplateError, look_alikes, new_application
+from ..create import FillError, TemplateError, look_alikes, new_application, set_description, with_front_matter
 from ..errors import JobtrailError, UsageError
 from ..files import application_paths, create_exclusive, display_path, find_root
 from ..rules import url_problem
 from ..slug import slugify
 
 
+class Filled(NamedTuple):
+    company: str
+    position: str
+    url: str | None
+    front_matter: dict[str, Any]
+    description: str | None
+
+
+def _from_arguments(args: argparse.Namespace) -> Filled:
+    if args.company is None or args.position is None:
+        raise UsageError("give COMPANY and POSITION, or --from a saved job page or its URL")
+    url = args.url.strip() if args.url is not None else None
+    return Filled(args.company.strip(), args.position.strip(), url, {}, None)
+
+
+def _from_page(args: argparse.Namespace) -> Filled:
+    from ..htmltext import html_to_markdown
+    from ..jobpage import read_page
+    from ..jobposting import NoJobPosting, job_posting
+
+    page, page_url = read_page(args.page)
+    try:
+        posting = job_posting(page, page_url)
+    except NoJobPosting as exc:
+        raise JobtrailError(
+            f"{args.page}: {exc}: this page cannot fill an application; run `jobtrail new COMPANY POSITION --url URL`"
+        ) from None
+    company = args.company.strip() if args.company is not None else posting.company
+    position = args.position.strip() if args.position is not None else posting.position
+    missing = [name for name, value in (("COMPANY", company), ("POSITION", position)) if not value]
+    if missing:
+        raise UsageError(f"{args.page}: the JobPosting has no {' or '.join(missing)}: give them on the command line")
+    url = args.url.strip() if args.url is not None else (posting.url or None)
+    if args.url is None and url is not None and url_problem(url) is not None:
+        url = None  # the page's own address is not usable as a Job URL: leave the placeholder
+    front_matter: dict[str, Any] = {}
+    for key, value in (("location", posting.location), ("salary", posting.salary)):
+        if value:
+            front_matter[key] = value
+    if posting.date_posted:
+        front_matter["date_posted"] = datetime.date.fromisoformat(posting.date_posted)
+    description = html_to_markdown(posting.description_html) if posting.description_html else None
+    return Filled(company, position, url, front_matter, description or None)
+
+
 def run(args: argparse.Namespace) -> int:
     root = find_root()
     config = load_config(root)
-    company, position = args.company.strip(), args.position.strip()
-    url = args.url.strip() if args.url is not None else None
+    filled = _from_page(args) if args.page is not None else _from_arguments(args)
+    company, position, url = filled.company, filled.position, filled.url
     if url is not None and (why := url_problem(url)) is not None:
         raise UsageError(f"--url `{url}`: {why}: give the listing's https:// address")
     slug = slugify(company, position)
@@ -31,6 +82,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("COMPANY and POSITION have no letters or digits to name the file with (a-z, 0-9)")
     try:
         data = new_application(config.template.text, company, position, url)
+        if filled.description is not None:
+            data = set_description(data, filled.description)
+        data = with_front_matter(data, filled.front_matter)
     except FillError as exc:
         raise UsageError(str(exc)) from None
     except TemplateError as exc:

@@ -131,3 +131,62 @@ def diverge(repo: Repo, name: str = REDDIT.name) -> None:
     repo.git("checkout", "-q", "main")
     repo.write(name, with_status("WITHDRAWN"))
     repo.commit("main", date="2026-08-03T09:00:00+00:00")
+
+
+def application(company: str, position: str, status: str, applied: str | None = None, front: str = "") -> str:
+    """The Reddit template filled in for another company; ``front``: front matter lines (without the fences)."""
+    text = with_status(status, applied)
+    text = text.replace("## Company\nReddit", f"## Company\n{company}", 1)
+    text = text.replace("## Position\nSenior Machine Learning Engineer, Safety", f"## Position\n{position}", 1)
+    text = text.replace("[URL to job listing]", f"https://jobs.example.com/{company.lower()}", 1)
+    return f"---\n{front}---\n{text}" if front else text
+
+
+def agenda_repository(repo: Repo) -> Repo:
+    """Six weeks of a search, newest date 2026-11-20: items in the past, on the as-of day and later.
+
+    - acme: INTERVIEWING; an interview done (11-12), one to come (11-24 14:30); its
+      `follow_up` (11-15) done on 11-16, so the default rule (4 days) makes it due 11-20.
+    - globex: OFFER since 11-18 with a deadline (11-27); its next action on 12-05.
+    - hooli: APPLIED 11-14 by its Application Date, nothing set: due 11-21 (7 days).
+    - reddit: APPLIED 11-03, never followed up: overdue since 11-10.
+    - initech: REJECTED 11-19 with a reason; its interview on 11-25 will not happen.
+    """
+    day = "T09:00:00+00:00"
+    repo.commit("reddit", date="2026-10-12" + day)
+    repo.write(REDDIT.name, application("Reddit", "Senior Machine Learning Engineer, Safety", "APPLIED", "2026-11-03"))
+    repo.commit("reddit applied", date="2026-11-03" + day)
+    acme = "interviews:\n  - 2026-11-12 10:00\n  - {date: 2026-11-24, time: '14:30', with: Dana Lee, kind: onsite}\n"
+    repo.write("acme-ml-engineer.md", application("Acme", "ML Engineer", "APPLIED", "2026-11-02"))
+    repo.commit("acme", date="2026-11-02" + day)
+    repo.write(
+        "acme-ml-engineer.md",
+        application("Acme", "ML Engineer", "INTERVIEWING", "2026-11-02", acme + "follow_up: 2026-11-15\n"),
+    )
+    repo.commit("acme interviewing", date="2026-11-10" + day)
+    repo.write(
+        "acme-ml-engineer.md",
+        application(
+            "Acme",
+            "ML Engineer",
+            "INTERVIEWING",
+            "2026-11-02",
+            acme + "follow_up: 2026-11-15\nfollowed_up: 2026-11-16\n",
+        ),
+    )
+    repo.commit("acme followed up", date="2026-11-16" + day)
+    offer = "deadline: 2026-11-27\nfollow_up: 2026-12-05\nnext_action: Ask about the start date\n"
+    repo.write("globex-data-scientist.md", application("Globex", "Data Scientist", "APPLIED", "2026-10-20"))
+    repo.commit("globex", date="2026-10-20" + day)
+    repo.write("globex-data-scientist.md", application("Globex", "Data Scientist", "OFFER", "2026-10-20", offer))
+    repo.commit("globex offer", date="2026-11-18" + day)
+    initech = application("Initech", "Analyst", "INTERVIEWING", "2026-10-26", "interviews: [2026-11-25]\n")
+    repo.write("initech-analyst.md", initech)
+    repo.commit("initech", date="2026-11-05" + day)
+    rejected = initech.replace("### Application\nINTERVIEWING", "### Application\nREJECTED")
+    rejected = rejected.rstrip("\n") + "\n- 2026-11-19 REJECTED: went with an internal candidate\n"
+    repo.write("initech-analyst.md", rejected)
+    repo.commit("initech rejected", date="2026-11-19" + day)
+    repo.write("hooli-platform-engineer.md", application("Hooli", "Platform Engineer", "APPLIED", "2026-11-14"))
+    repo.commit("hooli, recorded days after it was sent", date="2026-11-20" + day)
+    return repo

@@ -1,9 +1,8 @@
-"""`jobtrail export`: CSV read back with the csv module, JSON, and an RFC 5545 calendar."""
+"""`jobtrail export`: CSV read back with the csv module, and JSON (the calendar: test_ics.py)."""
 
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import json
 import os
@@ -16,9 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo, reddit_text
-from jobtrail.config import Config, load_config
-from jobtrail.export import ExportRecord, calendar_events, fold, ics_text, neutralise, to_csv, to_ics
-from jobtrail.history import StatusChange
+from jobtrail.export import neutralise, to_csv
 
 REDDIT = reddit_text()
 NAME = "reddit-senior-machine-learning-engineer-safety.md"
@@ -115,83 +112,6 @@ def test_json_export(scripted: Repo, run_cli) -> None:
         "2026-08-03",
         None,
     )
-
-
-def unfold(data: bytes) -> list[str]:
-    return data.decode("utf-8").replace("\r\n ", "").split("\r\n")
-
-
-def test_ics_export(scripted: Repo, run_cli) -> None:
-    first = run_cli(scripted.root, "export", "--format", "ics")
-    again = run_cli(scripted.root, "export", "--format", "ics")
-
-    assert first.status == 0 and first.out == again.out  # stable: same UIDs, same DTSTAMP
-    lines = unfold(first.out.encode())
-    assert lines[0] == "BEGIN:VCALENDAR" and lines[-2:] == ["END:VCALENDAR", ""]
-    events = [line for line in lines if line.startswith(("UID:", "DTSTART", "SUMMARY:"))]
-    stem = NAME.removesuffix(".md")
-    assert events == [
-        f"UID:{stem}-interview-20260812@jobtrail",
-        "DTSTART;VALUE=DATE:20260812",
-        "SUMMARY:Interview: Reddit — Senior Machine Learning Engineer\\, Safety",
-        f"UID:{stem}-interview-20260814@jobtrail",
-        "DTSTART;VALUE=DATE:20260814",
-        "SUMMARY:Interview: Reddit — Senior Machine Learning Engineer\\, Safety",
-        f"UID:{stem}-follow-up-20260820@jobtrail",
-        "DTSTART;VALUE=DATE:20260820",
-        "SUMMARY:Follow up: Reddit — Senior Machine Learning Engineer\\, Safety",
-    ]  # the rejected application's follow-up is left out
-    assert "DTSTAMP:20260809T000000Z" in lines  # the newest date in the history, not the clock
-    assert "DTEND;VALUE=DATE:20260813" in lines
-
-
-def test_ics_lines_are_folded_at_75_octets_and_crlf_terminated(tmp_path: Path) -> None:
-    config = load_config(str(tmp_path))
-    record = ExportRecord(
-        "applications/x.md",
-        "Société Générale, Zürich; \\ office",
-        "Ingénieur " * 12,
-        "APPLIED",
-        "https://example.com/" + "a" * 100,
-        "",
-        {"follow_up": datetime.date(2026, 8, 20)},
-        (StatusChange("APPLIED", datetime.date(2026, 8, 1), None),),
-    )
-
-    data = to_ics([record], config, datetime.date(2026, 8, 1))
-
-    physical = data.split(b"\r\n")
-    assert physical[-1] == b"" and b"\n" not in data.replace(b"\r\n", b"")
-    assert all(len(line) <= 75 for line in physical)
-    assert any(line.startswith(b" ") for line in physical)
-    for line in physical:
-        line.decode("utf-8")  # never cut inside a character
-    summary = next(line for line in unfold(data) if line.startswith("SUMMARY:"))
-    assert summary == "SUMMARY:Follow up: " + ics_text(f"{record.company} — {record.position}")
-    assert "Société Générale\\, Zürich\\; \\\\ office" in summary
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("a,b;c\\d", "a\\,b\\;c\\\\d"), ("one\ntwo\r\nthree", "one\\ntwo\\nthree"), ("bell\x07", "bell")],
-)
-def test_ics_text_escaping(text: str, expected: str) -> None:
-    assert ics_text(text) == expected
-
-
-def test_fold_keeps_short_lines_and_multibyte_characters() -> None:
-    assert fold("SUMMARY:short") == "SUMMARY:short"
-    folded = fold("X:" + "é" * 80)
-    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == "X:" + "é" * 80
-
-
-def test_calendar_skips_dates_that_are_not_dates(tmp_path: Path) -> None:
-    config: Config = load_config(str(tmp_path))
-    record = ExportRecord(
-        "applications/x.md", "A", "B", "APPLIED", "", "", {"follow_up": "soon", "interviews": ["2026-13-01"]}, ()
-    )
-    assert calendar_events([record], config) == []
 
 
 def test_export_with_no_applications_is_just_the_header(repo: Repo, run_cli) -> None:

@@ -117,9 +117,9 @@ def test_merging_branches_that_change_different_applications(hooked: Repo) -> No
     assert index_is_fresh(hooked)
     index = (hooked.root / "INDEX.md").read_text(encoding="utf-8")
     assert (
-        "| Acme |" in index
-        and "| Globex |" in index
-        and "| Reddit | Senior Machine Learning Engineer, Safety | WITHDRAWN |" in index
+        "| [Acme](" in index
+        and "| [Globex](" in index
+        and "| Senior Machine Learning Engineer, Safety | WITHDRAWN |" in index
     )
     assert "<<<<<<<" not in index
     assert sorted(hooked.git("status", "--porcelain").split()) == ["HISTORY.md", "INDEX.md", "M", "M"]
@@ -168,7 +168,7 @@ def test_concluding_a_conflicted_merge(hooked: Repo) -> None:
     assert commit.returncode == 0, commit.stdout
     assert "regenerated: commit them when you are ready" in commit.stdout  # by post-commit
     assert index_is_fresh(hooked)
-    assert "| Reddit |" in (hooked.root / "INDEX.md").read_text(encoding="utf-8")
+    assert "| [Reddit](" in (hooked.root / "INDEX.md").read_text(encoding="utf-8")
 
 
 def test_post_checkout_reports_a_stale_branch_and_never_writes(hooked: Repo) -> None:

@@ -114,16 +114,15 @@ def test_every_application_is_in_exactly_one_table() -> None:
     text = render_index(history, apps, problems, config)
     active, closed = text.split("## Active applications")[1].split("## Closed applications")
     for path in apps:
-        name = path.rsplit("/", 1)[-1]
-        assert (f"[{name}]" in active) != (f"[{name}]" in closed), name
+        assert (f"]({path})" in active) != (f"]({path})" in closed), path
 
 
 def test_days_count_to_the_newest_date_in_the_history() -> None:
     history, apps, problems, config = golden_case("pipeline")
     text = render_index(history, apps, problems, config)
     # Acme has been APPLIED since 2026-11-10; the newest date is 2026-11-25.
-    acme = next(line for line in text.splitlines() if line.startswith("| Acme |"))
-    assert "| 2026-11-10 | 2026-11-10 | 15 | 13 |" in acme
+    acme = next(line for line in text.splitlines() if line.startswith("| [Acme]("))
+    assert "| APPLIED | 2026-11-10 | 15 | 2026-11-10 |" in acme
 
 
 # --- escaping, checked by rendering the Markdown as a code host would --------------------------------------------
@@ -200,10 +199,11 @@ def test_hostile_company_keeps_every_table_row_and_no_markup(company: str) -> No
     tables = table_rows(tokens)
 
     assert [len(table) for table in tables] == [
-        1 + 3,
+        1 + 1,
+        1 + 2,
         1 + 1,
         1 + 1,
-    ]  # header + APPLIED, REJECTED, Total; active; closed
+    ]  # header + the agenda's follow-up; two weeks sent; active; closed
     for table in tables:
         assert {len(row) for row in table} == {len(table[0])}
     # No raw HTML, no image, and no link but to the application files.
@@ -212,7 +212,8 @@ def test_hostile_company_keeps_every_table_row_and_no_markup(company: str) -> No
     assert targets and all(target.startswith("applications/") for target in targets)
     # The company reads back as the same text, on one line, in the active table's first cell.
     expected = " ".join(re.sub(r"[\u202a-\u202e]", " ", company).split())
-    assert tables[1][1][0] == expected
+    assert tables[0][1][2] == expected + " — Engineer"  # the agenda
+    assert tables[2][1][0] == expected  # the active table
 
 
 @pytest.mark.parametrize(

@@ -160,7 +160,7 @@ def test_temporary_and_unrelated_files_are_ignored(running: Running, committed: 
     (committed.root / ".INDEX.md.abc.tmp").write_text("like write_atomic's temporary", encoding="utf-8")
     # A real change last: its regeneration names only itself, and nothing else was regenerated before it.
     (folder / "acme.md").write_text(application("Acme"), encoding="utf-8")
-    running.wait_index("| Acme |")
+    running.wait_index("| [Acme](")
     assert settled(running, 2) == 2
     assert running.regeneration_lines()[-1].startswith("applications/acme.md: wrote INDEX.md and HISTORY.md;")
     assert "Ignored" not in running.index()

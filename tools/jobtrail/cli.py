@@ -63,6 +63,21 @@ def _add_status(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     parser.add_argument("--reason", metavar="TEXT", help="add a dated line with TEXT under ## Notes")
 
 
+def _add_followed_up(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "followed-up", help="mark an application's follow-up done (writes `followed_up: DATE` in its front matter)"
+    )
+    parser.add_argument("app", metavar="APP", help="a path, a file stem or a unique prefix of a stem")
+    parser.add_argument("date", nargs="?", metavar="DATE", help="when you followed up, YYYY-MM-DD (default: today)")
+
+
+def _add_agenda(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "agenda", help="what is due: overdue, today, this week, later (interviews, deadlines, follow-ups)"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
 def _add_list(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("list", help="applications as a table: status, since when, days waiting")
     parser.add_argument(
@@ -103,6 +118,8 @@ PARSERS = {
     "history": _add_history,
     "new": _add_new,
     "status": _add_status,
+    "followed-up": _add_followed_up,
+    "agenda": _add_agenda,
     "list": _add_list,
     "stats": _add_stats,
     "export": _add_export,
@@ -138,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
-        module = importlib.import_module(f"jobtrail.commands.{args.command}")
+        module = importlib.import_module(f"jobtrail.commands.{args.command.replace('-', '_')}")
         return int(module.run(args))
     except JobtrailError as exc:
         print(f"jobtrail: error: {exc}", file=sys.stderr)

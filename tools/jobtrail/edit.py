@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .model import APPLICATION_DATE, STATUS, STATUS_ENTRY, Application, Value
-from .parse import BOM
+from .parse import BOM, YAML_INVALID, YAML_NOT_MAPPING, YAML_TOO_COMPLEX, YAML_UNCLOSED, YAML_UNSAFE
 from .template import is_placeholder
 
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
@@ -123,3 +123,27 @@ def add_note(data: bytes, app: Application, text: str) -> bytes:
     filled = [offset for offset, line in enumerate(own) if line.strip()]
     after = section.first_content_line + filled[-1] if filled else section.heading.line
     return insert_line(data, after, text)
+
+
+_FRONT_MATTER_PROBLEMS = (YAML_INVALID, YAML_UNSAFE, YAML_NOT_MAPPING, YAML_UNCLOSED, YAML_TOO_COMPLEX)
+
+
+def set_front_matter_value(data: bytes, app: Application, key: str, text: str) -> bytes:
+    """``data`` with the top-level front matter line ``key: text``: the key's line rewritten, else a new
+    line at the end of the block, else a new block at the top of the file. ``text`` is one plain YAML scalar.
+    """
+    if any(problem.code in _FRONT_MATTER_PROBLEMS for problem in app.problems):
+        raise EditError("the front matter cannot be read: fix it first (`jobtrail check` says where)")
+    line = f"{key}: {text}"
+    if app.front_matter_end == 0:
+        return insert_line(insert_line(insert_line(data, 0, "---"), 1, line), 2, "---")
+    spans = line_spans(data)
+    own = re.compile(rf"{re.escape(key)}\s*:(\s|$)".encode())
+    for number in range(2, app.front_matter_end):
+        span = spans[number - 1]
+        if own.match(data, span.start, span.end):
+            following = spans[number] if number < app.front_matter_end - 1 else None
+            if following is not None and data[following.start : following.start + 1] in (b" ", b"\t", b"-"):
+                raise EditError(f"line {number}: `{key}` spans several lines: write `{line}` there yourself")
+            return data[: span.start] + line.encode("utf-8") + data[span.end :]
+    return insert_line(data, app.front_matter_end - 1, line)

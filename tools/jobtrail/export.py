@@ -1,13 +1,10 @@
-"""Every application with its fields, current status and dated history, as JSON, CSV or a calendar.
+"""Every application with its fields, current status and dated history, as JSON or CSV (``ics.py``: the calendar).
 
 Pure: records in, text or bytes out.
 - CSV is UTF-8 with a byte order mark (so spreadsheet programs read it as UTF-8),
   CRLF rows, quoted by the csv module; a cell that starts with ``=``, ``+``,
   ``-``, ``@``, a tab or a carriage return gets a leading ``'`` so a spreadsheet
   shows it as text instead of running it as a formula.
-- ICS (RFC 5545) has one all-day event per follow-up date (``follow_up``,
-  ``next_action``; active applications only) and per interview date
-  (``interviews``), with stable UIDs so a re-import updates instead of duplicating.
 """
 
 from __future__ import annotations
@@ -17,23 +14,28 @@ import datetime
 import io
 import json
 import math
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import __version__
-from .config import Config
 from .history import RepositoryHistory, StatusChange
 from .model import APPLICATION_DATE, JOB_URL, Application
-from .parse import iso_date
 from .template import is_placeholder
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BASE_COLUMNS = ("path", "company", "position", "status", "since", "application_date", "job_url", "history")
-KNOWN_FIELDS = ("source", "resume", "location", "tags", "follow_up", "next_action", "interviews")
-ICS_LINE_OCTETS = 75
+KNOWN_FIELDS = (
+    "source",
+    "resume",
+    "location",
+    "tags",
+    "follow_up",
+    "followed_up",
+    "next_action",
+    "deadline",
+    "interviews",
+)
 
 
 @dataclass(frozen=True)
@@ -164,99 +166,3 @@ def to_csv(records: Sequence[ExportRecord]) -> bytes:
         extra = [_cell_text(record.front_matter.get(name)) for name in fields]
         writer.writerow([neutralise(cell) for cell in [*base, *extra]])
     return (BOM + out.getvalue()).encode("utf-8", "backslashreplace")
-
-
-# ---------------------------------------------------------------- ICS
-
-
-def ics_text(value: str) -> str:
-    """An RFC 5545 TEXT value: backslash, semicolon, comma and newlines escaped; other controls dropped."""
-    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    value = value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
-    return "".join(char for char in value if char == "\t" or (ord(char) >= 0x20 and ord(char) != 0x7F))
-
-
-def fold(line: str) -> str:
-    """One content line folded at 75 octets (CRLF + space), never inside a UTF-8 sequence."""
-    pieces: list[str] = []
-    current, size, limit = "", 0, ICS_LINE_OCTETS
-    for char in line:
-        octets = len(char.encode("utf-8", "backslashreplace"))  # as the file is written
-        if size + octets > limit:
-            pieces.append(current)
-            current, size, limit = "", 0, ICS_LINE_OCTETS - 1  # the leading space counts
-        current += char
-        size += octets
-    pieces.append(current)
-    return "\r\n ".join(pieces)
-
-
-@dataclass(frozen=True)
-class CalendarEvent:
-    day: datetime.date
-    kind: str  # "follow-up", "next-action", "interview"
-    summary: str
-    description: str
-    uid: str
-
-
-def _title(record: ExportRecord) -> str:
-    return " — ".join(part for part in (record.company, record.position) if part) or record.path
-
-
-def _dates(value: Any) -> list[datetime.date]:
-    items = value if isinstance(value, list) else [value]
-    return [day for item in items if (day := iso_date(item)) is not None]
-
-
-def calendar_events(records: Sequence[ExportRecord], config: Config) -> list[CalendarEvent]:
-    events = []
-    for record in records:
-        stem = os.path.splitext(os.path.basename(record.path))[0]
-        wanted: list[tuple[str, str, Any]] = [("interview", "Interview", record.front_matter.get("interviews"))]
-        if not config.workflow.is_closed(record.status):
-            wanted += [
-                ("follow-up", "Follow up", record.front_matter.get("follow_up")),
-                ("next-action", "Next action", record.front_matter.get("next_action")),
-            ]
-        details = [f"Status: {record.status or 'unknown'}", f"File: {record.path}"]
-        if record.job_url:
-            details.append(record.job_url)
-        for kind, label, value in wanted:
-            for day in _dates(value):
-                events.append(
-                    CalendarEvent(
-                        day,
-                        kind,
-                        f"{label}: {_title(record)}",
-                        "\n".join(details),
-                        f"{stem}-{kind}-{day.strftime('%Y%m%d')}@jobtrail",
-                    )
-                )
-    return sorted(set(events), key=lambda event: (event.day, event.uid))
-
-
-def to_ics(records: Sequence[ExportRecord], config: Config, stamp: datetime.date) -> bytes:
-    """A calendar of the follow-ups and interviews; ``stamp`` (DTSTAMP) keeps the output reproducible."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:-//jobtrail//jobtrail {__version__}//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "X-WR-CALNAME:Job applications",
-    ]
-    for event in calendar_events(records, config):
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{ics_text(event.uid)}",
-            f"DTSTAMP:{stamp.strftime('%Y%m%d')}T000000Z",
-            f"DTSTART;VALUE=DATE:{event.day.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(event.day + datetime.timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{ics_text(event.summary)}",
-            f"DESCRIPTION:{ics_text(event.description)}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8", "backslashreplace")

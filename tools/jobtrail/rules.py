@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
+from .agenda import interview_of
 from .config import Config
 from .model import APPLICATION_DATE, COMPANY, JOB_URL, Application
 from .parse import iso_date
@@ -43,8 +44,7 @@ CONFLICT_START = "<<<<<<<"
 _SLUG_FILE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 _LINK_TARGET = re.compile(r"^(?:<(?P<angle>.*)>|\[[^\]]*\]\((?P<link>.*)\))$")
 _UNSAFE_SCHEMES = {"javascript", "data", "vbscript", "file"}
-DATE_FIELDS = ("follow_up", "next_action")
-DATE_LIST_FIELDS = ("interviews",)
+DATE_FIELDS = ("follow_up", "followed_up", "deadline")
 TEXT_FIELDS = ("location", "source", "resume")
 STRING_LIST_FIELDS = ("tags",)
 
@@ -305,16 +305,22 @@ def front_matter_fields(app: Application, context: CheckContext) -> Iterator[Pro
                 FM_TYPE,
                 f"front matter `{key}` must be a date written YYYY-MM-DD",
             )
-    for key in DATE_LIST_FIELDS:
-        if key in metadata and metadata[key] is not None:
-            items = metadata[key]
-            if not isinstance(items, list) or any(iso_date(item) is None for item in items):
-                yield error(
-                    app.path,
-                    _front_matter_line(app, key),
-                    FM_TYPE,
-                    f"front matter `{key}` must be a list of dates written YYYY-MM-DD",
-                )
+    interviews = metadata.get("interviews")
+    if interviews is not None and (
+        not isinstance(interviews, list) or any(interview_of(item) is None for item in interviews)
+    ):
+        yield error(
+            app.path,
+            _front_matter_line(app, "interviews"),
+            FM_TYPE,
+            "front matter `interviews` must be a list of `YYYY-MM-DD` or `YYYY-MM-DD HH:MM` dates"
+            " (or of mappings with `date`, `time`, `with`, `kind`)",
+        )
+    action = metadata.get("next_action")
+    if action is not None and not isinstance(action, str) and iso_date(action) is None:
+        yield error(
+            app.path, _front_matter_line(app, "next_action"), FM_TYPE, "front matter `next_action` must be text"
+        )
     for key in STRING_LIST_FIELDS:
         if key in metadata and metadata[key] is not None:
             items = metadata[key]

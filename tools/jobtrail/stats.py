@@ -155,7 +155,8 @@ def _iso_week(day: datetime.date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _weeks(days: Sequence[datetime.date]) -> tuple[tuple[str, int], ...]:
+def _weeks(days: Sequence[datetime.date], until: datetime.date | None = None) -> tuple[tuple[str, int], ...]:
+    """Applications sent per ISO week, from the first week to the last one sent (or ``until``), none skipped."""
     if not days:
         return ()
     counts: dict[str, int] = {}
@@ -163,7 +164,7 @@ def _weeks(days: Sequence[datetime.date]) -> tuple[tuple[str, int], ...]:
         counts[_iso_week(day)] = counts.get(_iso_week(day), 0) + 1
     monday = min(days) - datetime.timedelta(days=min(days).weekday())
     weeks: list[tuple[str, int]] = []
-    while monday <= max(days):
+    while monday <= max(*days, until or min(days)):
         weeks.append((_iso_week(monday), counts.get(_iso_week(monday), 0)))
         monday += datetime.timedelta(days=7)
     return tuple(weeks)
@@ -224,8 +225,13 @@ def _groups(
     return tuple(groups)
 
 
-def compute_stats(history: RepositoryHistory, apps: Iterable[Application], config: Config) -> Stats:
-    """The numbers for every application in ``history``; ``apps`` (same paths) supply the front matter."""
+def compute_stats(
+    history: RepositoryHistory, apps: Iterable[Application], config: Config, *, until: datetime.date | None = None
+) -> Stats:
+    """The numbers for every application in ``history``; ``apps`` (same paths) supply the front matter.
+
+    ``until``: ``sent_per_week`` runs up to that day's week (idle weeks included), not only to the last one sent.
+    """
     stages = _Stages.of(config)
     by_path = {app.path: app for app in apps}
     histories = history.applications
@@ -254,7 +260,7 @@ def compute_stats(history: RepositoryHistory, apps: Iterable[Application], confi
             for status in config.workflow.statuses
             if status in stays
         ),
-        sent_per_week=_weeks([outcome.sent_on for outcome in outcomes if outcome.sent_on is not None]),
+        sent_per_week=_weeks([outcome.sent_on for outcome in outcomes if outcome.sent_on is not None], until),
         by_field=tuple(
             (name, groups) for name in GROUP_FIELDS if (groups := _groups(histories, outcomes, by_path, name))
         ),

@@ -8,10 +8,12 @@ import os
 import stat
 import sys
 
+from ..agenda import agenda, agenda_sources
 from ..config import Config
 from ..errors import JobtrailError, UsageError
-from ..export import export_records, to_csv, to_ics, to_json
+from ..export import export_records, to_csv, to_json
 from ..files import write_atomic, write_in_place
+from ..ics import to_ics
 from ..render import HISTORY_FILE, INDEX_FILE
 from ..repository import open_repository
 from ..snapshot import print_notes, read_snapshot
@@ -82,7 +84,9 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "csv":
         data = to_csv(records)
     elif args.format == "ics":
-        data = to_ics(records, config, snapshot.history.newest or datetime.date.today())
+        stamp = snapshot.history.newest or datetime.date.today()
+        sources = agenda_sources(snapshot.history, {app.path: app for app in snapshot.apps})
+        data = to_ics(agenda(sources, config, stamp, past=True), stamp)
     else:
         data = (to_json(records) + "\n").encode("utf-8", "backslashreplace")
     if output is None:

@@ -15,6 +15,7 @@ from jobtrail.agenda import AgendaSource, agenda, follow_up_due, grouped, interv
 from jobtrail.commands.agenda import as_json, read_agenda
 from jobtrail.config import Config, load_config
 from jobtrail.generated import regenerate
+from jobtrail.repository import repository_at
 
 GOLDEN = Path(__file__).parent / "golden" / "agenda"
 DAY = datetime.date
@@ -129,14 +130,13 @@ def golden(name: str, text: str) -> None:
 def test_golden_agenda_json_and_index_on_a_scripted_repository(repo: Repo) -> None:
     """Past, as-of day and future items; a done follow-up absent; a closed application's interview absent."""
     agenda_repository(repo)
-    config = load_config(str(repo.root))
-    data = as_json(read_agenda(config, AS_OF), AS_OF)
+    data = as_json(read_agenda(repository_at(str(repo.root)), AS_OF), AS_OF)
     golden("agenda.json", data + "\n")
     items = json.loads(data)["items"]
     assert all(item["date"] != "2026-11-15" for item in items)  # acme's follow_up, marked done
     assert all(item["company"] != "Initech" for item in items)  # rejected
     assert {item["overdue"] for item in items} == {True, False}
-    regenerate(str(repo.root))
+    regenerate(repository_at(str(repo.root)))
     index = (repo.root / "INDEX.md").read_text(encoding="utf-8")
     golden("INDEX.md", index)
     golden("HISTORY.md", (repo.root / "HISTORY.md").read_text(encoding="utf-8"))

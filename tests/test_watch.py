@@ -143,7 +143,7 @@ def test_editor_atomic_save_with_swap_and_backup_files_regenerates_once(running:
     os.replace(temporary, path)
     (folder / ".reddit-senior-machine-learning-engineer-safety.md.swp").unlink()
 
-    running.wait_index("| SCREENING | 1 |")
+    running.wait_index(" 1 SCREENING")
     assert settled(running, 2) == 2
     line = running.regeneration_lines()[-1]
     assert line.startswith("applications/reddit-senior-machine-learning-engineer-safety.md: wrote INDEX.md")
@@ -172,7 +172,7 @@ def test_a_burst_of_500_writes_gives_one_or_two_regenerations(running: Running, 
         (committed.applications / f"company-{number:03d}.md").write_text(
             text.replace("Company\n", f"Company {number:03d}\n", 1), encoding="utf-8"
         )
-    running.wait_index("**501**")
+    running.wait_index(": 501 applications,")
     regenerations = settled(running, 2) - 1
     assert 1 <= regenerations <= 2, running.text()
 
@@ -180,25 +180,25 @@ def test_a_burst_of_500_writes_gives_one_or_two_regenerations(running: Running, 
 def test_created_deleted_and_renamed_files_and_folders_are_followed(running: Running, committed: Repo) -> None:
     folder = committed.applications
     (folder / "acme.md").write_text(application("Acme"), encoding="utf-8")
-    running.wait_index("[acme.md]")
+    running.wait_index("(applications/acme.md)")
     os.rename(folder / "acme.md", folder / "acme-data.md")
-    running.wait_index("[acme-data.md]")
-    assert "[acme.md]" not in running.index()
+    running.wait_index("(applications/acme-data.md)")
+    assert "(applications/acme.md)" not in running.index()
     (folder / "acme-data.md").unlink()
-    running.wait_index("[acme-data.md]", present=False)
+    running.wait_index("(applications/acme-data.md)", present=False)
     # The whole folder goes, comes back under another name, and comes back.
     os.rename(folder, committed.root / "elsewhere")
     running.wait_index("No applications yet")
     os.rename(committed.root / "elsewhere", folder)
-    running.wait_index("**1**")
+    running.wait_index(": 1 application,")
     shutil.rmtree(folder)
     running.wait_index("No applications yet")
     folder.mkdir()
     (folder / "beta.md").write_text(application("Beta"), encoding="utf-8")
-    running.wait_index("[beta.md]")
+    running.wait_index("(applications/beta.md)")
     # The new folder is watched, not just seen once.
     (folder / "gamma.md").write_text(application("Gamma"), encoding="utf-8")
-    running.wait_index("[gamma.md]")
+    running.wait_index("(applications/gamma.md)")
 
 
 def test_a_deleted_index_is_written_again_and_own_writes_do_not_trigger(running: Running, committed: Repo) -> None:
@@ -227,7 +227,7 @@ def test_a_malformed_file_is_reported_in_one_line_and_in_index(running: Running,
     assert len(problem_lines) == 1
     level, text = problem_lines[0]
     assert level == "error" and text.strip().startswith("applications/broken.md:")
-    assert "JT201" in running.index().split("## Needs attention")[1].split("##")[0]
+    assert "JT201" in running.index().split("## Invalid files")[1].split("##")[0]
     # Half-written: cut in the middle of the front matter, then finished.
     broken.write_bytes(b"---\ntags: [ml")
     wait_until(lambda: "JT205" in running.text() or running.regenerations >= 3, "the half-written file read")
@@ -269,14 +269,14 @@ def test_a_commit_and_a_checkout_of_another_branch(running: Running, committed: 
     for number in range(200):
         committed.write(f"many-{number:03d}.md", text.replace("Many\n", f"Many {number:03d}\n", 1))
     committed.commit("Many", date="2026-11-28T10:00:00+00:00")
-    running.wait_index("**201**")
+    running.wait_index(": 201 applications,")
     count = settled(running, running.regenerations)
     committed.git("checkout", "-q", "main")
-    running.wait_index("**1**")
+    running.wait_index(": 1 application,")
     assert "Many" not in running.index()
     assert 1 <= settled(running, count + 1) - count <= 2, running.regeneration_lines()
     committed.git("checkout", "-q", "many")
-    running.wait_index("**201**")
+    running.wait_index(": 201 applications,")
 
 
 def test_index_lock_and_a_rebase_in_progress_make_it_wait(running: Running, committed: Repo) -> None:
@@ -286,17 +286,17 @@ def test_index_lock_and_a_rebase_in_progress_make_it_wait(running: Running, comm
     path.write_text(application("Reddit", "APPLIED"), encoding="utf-8")
     wait_until(lambda: "waiting: git is writing" in running.text(), "the waiting line")
     time.sleep(SETTLE)
-    assert "| APPLIED |" not in running.index()
+    assert " 1 APPLIED" not in running.index()
     (git_dir / "index.lock").unlink()
-    running.wait_index("| APPLIED | 1 |")
+    running.wait_index(" 1 APPLIED")
 
     (git_dir / "rebase-merge").mkdir()
     path.write_text(application("Reddit", "SCREENING"), encoding="utf-8")
     wait_until(lambda: "waiting: a rebase is in progress" in running.text(), "the waiting line")
     time.sleep(SETTLE)
-    assert "| SCREENING |" not in running.index()
+    assert " 1 SCREENING" not in running.index()
     (git_dir / "rebase-merge").rmdir()
-    running.wait_index("| SCREENING | 1 |")
+    running.wait_index(" 1 SCREENING")
     assert running.thread.is_alive()
 
 
@@ -310,7 +310,7 @@ def test_a_linked_worktree_watches_its_own_head_and_the_shared_refs(committed: R
         wait_until(lambda: run.regenerations == 1, "the first regeneration")
         path = other / "applications" / "reddit-senior-machine-learning-engineer-safety.md"
         path.write_text(application("Reddit", "APPLIED"), encoding="utf-8")
-        run.wait_index("| APPLIED | 1 |")
+        run.wait_index(" 1 APPLIED")
         count = settled(run, run.regenerations)
         subprocess.run(["git", "add", "-A"], cwd=other, check=True)
         env = {
@@ -334,7 +334,7 @@ def test_poll_uses_the_polling_observer(committed: Repo) -> None:
     try:
         wait_until(lambda: run.regenerations == 1, "the first regeneration")
         (committed.applications / "acme.md").write_text(application("Acme"), encoding="utf-8")
-        run.wait_index("[acme.md]")
+        run.wait_index("(applications/acme.md)")
     finally:
         run.stop()
 
@@ -369,7 +369,7 @@ def test_a_signal_stops_the_command_within_a_second_with_exit_0(committed: Repo,
     try:
         wait_until(lambda: any(" start: " in line for line in lines), "the first regeneration")
         (committed.applications / "acme.md").write_text(application("Acme"), encoding="utf-8")
-        wait_until(lambda: "[acme.md]" in (committed.root / "INDEX.md").read_text(encoding="utf-8"), "the edit")
+        wait_until(lambda: "(applications/acme.md)" in (committed.root / "INDEX.md").read_text(encoding="utf-8"), "the edit")
         started = time.monotonic()
         child.send_signal(signum)
         status = child.wait(timeout=5)

@@ -8,8 +8,7 @@ import json
 from collections.abc import Sequence
 
 from ..agenda import AgendaItem, agenda, agenda_sources, grouped
-from ..config import Config, load_config
-from ..files import find_root
+from ..repository import Repository, open_repository
 from ..snapshot import print_notes, read_snapshot
 from ..terminal import plain
 
@@ -28,11 +27,11 @@ def format_text(items: Sequence[AgendaItem], today: datetime.date) -> str:
     return "\n".join(lines)
 
 
-def read_agenda(config: Config, today: datetime.date) -> list[AgendaItem]:
+def read_agenda(repo: Repository, today: datetime.date) -> list[AgendaItem]:
     """The repository's agenda as of ``today`` (the history's notes go to stderr)."""
-    snapshot = read_snapshot(config, today=today)
+    snapshot = read_snapshot(repo, today=today)
     print_notes(snapshot.history)
-    return agenda(agenda_sources(snapshot.history, {app.path: app for app in snapshot.apps}), config, today)
+    return agenda(agenda_sources(snapshot.history, {app.path: app for app in snapshot.apps}), repo.config, today)
 
 
 def as_json(items: Sequence[AgendaItem], today: datetime.date) -> str:
@@ -42,9 +41,8 @@ def as_json(items: Sequence[AgendaItem], today: datetime.date) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = load_config(find_root())
     today = datetime.date.today()
-    items = read_agenda(config, today)
+    items = read_agenda(open_repository(), today)
     if args.json:
         print(as_json(items, today))
     else:

@@ -369,7 +369,9 @@ def test_a_signal_stops_the_command_within_a_second_with_exit_0(committed: Repo,
     try:
         wait_until(lambda: any(" start: " in line for line in lines), "the first regeneration")
         (committed.applications / "acme.md").write_text(application("Acme"), encoding="utf-8")
-        wait_until(lambda: "(applications/acme.md)" in (committed.root / "INDEX.md").read_text(encoding="utf-8"), "the edit")
+        wait_until(
+            lambda: "(applications/acme.md)" in (committed.root / "INDEX.md").read_text(encoding="utf-8"), "the edit"
+        )
         started = time.monotonic()
         child.send_signal(signum)
         status = child.wait(timeout=5)

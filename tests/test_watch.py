@@ -24,19 +24,8 @@ import pytest
 from conftest import Repo, reddit_text
 from jobtrail.commands.watch import NORMAL, QUIET, VERBOSE, Console
 from jobtrail.debounce import Debouncer
-from jobtrail.problem import error, warning
-from jobtrail.watch import (
-    APPLICATION,
-    FOLDER,
-    GENERATED,
-    GIT,
-    SETTING,
-    ProblemTracker,
-    Watcher,
-    WatchPlan,
-    classify,
-    describe,
-)
+from jobtrail.watch import Watcher
+from jobtrail.watchplan import APPLICATION, GIT
 
 DEADLINE = 10.0
 SETTLE = 0.4  # after a condition held: long enough for a wrong extra regeneration to start (QUIET is 0.1)
@@ -399,67 +388,7 @@ def test_quiet_prints_only_errors(committed: Repo) -> None:
     assert len(lines) == 1 and "applications/broken.md:" in lines[0] and "JT201" in lines[0], lines
 
 
-# ---------------------------------------------------------------- the pure parts
-
-
-def _plan(root: str = "/r") -> WatchPlan:
-    return WatchPlan(
-        root=root,
-        applications=f"{root}/applications",
-        settings=frozenset({f"{root}/jobtrail.toml", f"{root}/pyproject.toml", f"{root}/docs/template.md"}),
-        generated=frozenset({f"{root}/INDEX.md", f"{root}/HISTORY.md"}),
-        git_dir=f"{root}/.git",
-        common_dir=f"{root}/.git",
-    )
-
-
-@pytest.mark.parametrize(
-    ("path", "expected"),
-    [
-        ("/r/applications/acme.md", ("applications/acme.md", APPLICATION)),
-        ("/r/applications/.acme.md.swp", None),
-        ("/r/applications/.acme.md.swx", None),
-        ("/r/applications/acme.md~", None),
-        ("/r/applications/4913", None),
-        ("/r/applications/#acme.md#", None),
-        ("/r/applications/.#acme.md", None),
-        ("/r/applications/acme.md.tmp", None),
-        ("/r/applications/acme.md.kate-swp", None),
-        ("/r/applications/drafts/acme.md", None),
-        ("/r/applications", ("applications/", FOLDER)),
-        ("/r/docs", ("docs/", FOLDER)),
-        ("/r/docs/template.md", ("docs/template.md", SETTING)),
-        ("/r/jobtrail.toml", ("jobtrail.toml", SETTING)),
-        ("/r/INDEX.md", ("INDEX.md", GENERATED)),
-        ("/r/.INDEX.md.x1y2.tmp", None),
-        ("/r/README.md", None),
-        ("/r", None),
-        ("/r/.git/HEAD", ("git HEAD", GIT)),
-        ("/r/.git/HEAD.lock", None),
-        ("/r/.git/index", None),
-        ("/r/.git/index.lock", None),
-        ("/r/.git/packed-refs", ("git packed-refs", GIT)),
-        ("/r/.git/refs/heads/main", ("git refs/heads/main", GIT)),
-        ("/r/.git/refs/heads/feature/x", ("git refs/heads/feature/x", GIT)),
-        ("/r/.git/refs/heads/main.lock", None),
-        ("/r/.git/refs/remotes/origin/main", None),
-        ("/r/.git/rebase-merge", ("git rebase-merge", GIT)),
-        ("/r/.git/MERGE_HEAD", ("git MERGE_HEAD", GIT)),
-        ("/r/.git/jobtrail", None),
-        ("/r/.git/jobtrail-index.lock", None),
-        ("/r/.git/objects/ab/cdef", None),
-        ("/elsewhere/acme.md", None),
-    ],
-)
-def test_classify(path: str, expected: tuple[str, str] | None) -> None:
-    assert classify(_plan(), path) == expected
-
-
-def test_describe_names_a_few_and_counts_the_rest() -> None:
-    assert describe({"a.md": APPLICATION}) == "a.md"
-    assert describe({"a.md": APPLICATION, "git HEAD": GIT}) == "a.md and git HEAD"
-    assert describe(dict.fromkeys(["a", "b", "c"], APPLICATION)) == "a, b and c"
-    assert describe(dict.fromkeys([f"{n}.md" for n in range(500)], APPLICATION)) == "0.md, 1.md, 2.md and 497 more"
+# ---------------------------------------------------------------- the debouncer and the console
 
 
 class Clock:
@@ -504,16 +433,6 @@ def test_debouncer_stop_releases_a_waiting_take() -> None:
     debouncer.stop()
     thread.join(timeout=1)
     assert not thread.is_alive() and taken == [None]
-
-
-def test_problem_tracker_names_new_problems_not_moved_ones() -> None:
-    tracker = ProblemTracker()
-    first = error("a.md", 3, "JT201", "bad yaml")
-    assert tracker.update([first]) == ([], 0)  # the first regeneration only counts
-    moved = error("a.md", 9, "JT201", "bad yaml")
-    new = warning("b.md", 1, "JT402", "case")
-    assert tracker.update([moved, new]) == ([new], 0)
-    assert tracker.update([]) == ([], 2)
 
 
 @pytest.mark.parametrize(

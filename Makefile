@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-HOOK_TYPES := -t pre-commit -t post-commit -t post-merge -t post-checkout -t post-rewrite
 
 .PHONY: run test watch bench fuzz lint clean
 
@@ -19,9 +18,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+# `jobtrail init --hooks` checks every precondition (core.hooksPath, a bare repository, hooks of
+# another tool) before it writes anything, and says what to do.
 run: $(VENV)/.installed
-	@$(BIN)/pre-commit install $(HOOK_TYPES) >/dev/null
+	@$(BIN)/jobtrail init --hooks
 	@$(BIN)/jobtrail index
+	@echo "jobtrail is $(CURDIR)/$(BIN)/jobtrail: \`. $(BIN)/activate\` puts it on PATH in this shell."
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

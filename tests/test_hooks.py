@@ -31,17 +31,13 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def hooked(repo: Repo, pre_commit_home: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
-    """The `repo` fixture with the project's hooks installed through pre-commit."""
+    """The `repo` fixture set up as `make run` does: this project's config and hooks (`jobtrail init --hooks`)."""
     monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
     shutil.copytree(PROJECT / "hooks", repo.root / "hooks")
-    shutil.copyfile(PROJECT / ".gitattributes", repo.root / ".gitattributes")
-    config = yaml.safe_load((PROJECT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
-    for entry in config["repos"]:  # only the jobtrail hooks: the others download their tools
-        entry["hooks"] = [hook for hook in entry["hooks"] if hook["id"].startswith("jobtrail")]
-    (repo.root / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    types = [argument for hook_type in HOOK_TYPES for argument in ("-t", hook_type)]
+    for name in (".gitattributes", ".pre-commit-config.yaml"):
+        shutil.copyfile(PROJECT / name, repo.root / name)
     subprocess.run(
-        [sys.executable, "-m", "pre_commit", "install", *types], cwd=repo.root, check=True, capture_output=True
+        [sys.executable, "-m", "jobtrail", "init", "--hooks"], cwd=repo.root, check=True, capture_output=True
     )
     return repo
 
@@ -88,18 +84,12 @@ def with_company(company: str, status: str = "PENDING") -> str:
     return text
 
 
-def test_pre_commit_hook_regenerates_fails_once_then_passes(hooked: Repo) -> None:
+def test_the_first_commit_goes_through_with_fresh_files(hooked: Repo) -> None:
     hooked.git("add", "-A")
     first = run_git(hooked, "commit", "-m", "start")
 
-    assert first.returncode == 1
-    assert "jobtrail index" in first.stdout and "Failed" in first.stdout
-    assert "INDEX.md and HISTORY.md regenerated: `git add` them and commit again" in first.stdout
-
-    hooked.git("add", "-A")
-    second = run_git(hooked, "commit", "-m", "start")
-
-    assert second.returncode == 0, second.stdout
+    assert first.returncode == 0, first.stdout
+    assert "Failed" not in first.stdout
     assert hooked.git("status", "--porcelain") == ""
     assert index_is_fresh(hooked)
 
@@ -112,9 +102,9 @@ def test_merging_branches_that_change_different_applications(hooked: Repo) -> No
     assert merge.returncode == 0, merge.stdout
     assert "CONFLICT" not in merge.stdout
     assert hooked.git("diff", "--name-only", "--diff-filter=U") == ""
-    # The driver kept one side; the post-merge hook regenerated both files for the merged applications.
-    assert "regenerated: commit them when you are ready" in merge.stdout
+    # The driver kept one side; the post-merge hook gave the merge commit fresh files.
     assert index_is_fresh(hooked)
+    assert hooked.git("status", "--porcelain") == ""
     index = (hooked.root / "INDEX.md").read_text(encoding="utf-8")
     assert (
         "| [Acme](" in index
@@ -122,7 +112,7 @@ def test_merging_branches_that_change_different_applications(hooked: Repo) -> No
         and "| Senior Machine Learning Engineer, Safety | WITHDRAWN |" in index
     )
     assert "<<<<<<<" not in index
-    assert sorted(hooked.git("status", "--porcelain").split()) == ["HISTORY.md", "INDEX.md", "M", "M"]
+    assert hooked.git("show", "HEAD:INDEX.md") == index  # in the merge commit itself
 
 
 def test_without_the_merge_driver_the_same_merge_conflicts(repo: Repo) -> None:
@@ -152,7 +142,7 @@ def test_rebase_regenerates_once_it_ends(hooked: Repo) -> None:
 
 
 def test_concluding_a_conflicted_merge(hooked: Repo) -> None:
-    """pre-commit waits while the merge is in progress; post-commit regenerates after it."""
+    """The pre-commit hook puts files fresh for the resolution into the merge commit."""
     two_branches(hooked)
     quietly(hooked, "checkout", "-q", "feature")
     hooked.write(REDDIT.name, with_company("Reddit", "REJECTED"))
@@ -166,8 +156,9 @@ def test_concluding_a_conflicted_merge(hooked: Repo) -> None:
     commit = run_git(hooked, "commit", "--no-edit")
 
     assert commit.returncode == 0, commit.stdout
-    assert "regenerated: commit them when you are ready" in commit.stdout  # by post-commit
+    assert "Failed" not in commit.stdout
     assert index_is_fresh(hooked)
+    assert hooked.git("status", "--porcelain") == ""
     assert "| [Reddit](" in (hooked.root / "INDEX.md").read_text(encoding="utf-8")
 
 
@@ -210,14 +201,15 @@ def test_the_hook_scripts_are_executable_and_named_after_their_hooks() -> None:
 
 def test_the_hooks_are_offered_and_configured() -> None:
     offered = {hook["id"]: hook for hook in yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())}
-    assert offered["jobtrail-index"]["entry"] == "jobtrail index --hook pre-commit"
+    assert offered["jobtrail-index"]["entry"] == "jobtrail index --hook"
     assert offered["jobtrail-index"]["pass_filenames"] is False and offered["jobtrail-index"]["always_run"] is True
+    assert offered["jobtrail-index"]["stages"] == ["pre-commit", "pre-merge-commit"]
     config = yaml.safe_load((PROJECT / ".pre-commit-config.yaml").read_text())
-    local = {hook["id"]: hook for hook in config["repos"][0]["hooks"]}
-    assert local["jobtrail-index"]["entry"] == "hooks/jobtrail index --hook pre-commit"
-    for hook in POST_HOOKS:
-        assert local[f"jobtrail-{hook}"]["entry"] == f"hooks/{hook}"
-        assert local[f"jobtrail-{hook}"]["stages"] == [hook]
+    # One hook, one line per commit; the project's own lint is `make lint`, not users' commits.
+    assert [(hook["id"], hook["entry"]) for hook in config["repos"][0]["hooks"]] == [
+        ("jobtrail-index", "hooks/jobtrail index --hook")
+    ]
+    assert len(config["repos"]) == 1
     attributes = (PROJECT / ".gitattributes").read_text()
     assert "INDEX.md merge=jobtrail-generated" in attributes and "HISTORY.md merge=jobtrail-generated" in attributes
 

@@ -181,17 +181,20 @@ def test_index_registers_the_merge_driver_and_check_does_not(repo: Repo, run_cli
     assert repo.git("config", "--get", "merge.jobtrail-generated.driver").strip() == "true"
 
 
-def test_hook_mode_fails_when_it_rewrote_and_passes_when_fresh(repo: Repo, run_cli) -> None:
+def test_pre_commit_hook_mode_stages_fresh_files_and_leaves_the_work_tree_alone(repo: Repo, run_cli) -> None:
     repo.commit("add reddit", date="2026-11-20T09:00:00+00:00")
 
     first = run_cli(repo.root, "index", "--hook", "pre-commit")
+    staged = repo.git("diff", "--cached", "--name-only").split()
     second = run_cli(repo.root, "index", "--hook", "pre-commit")
 
-    assert first.status == 1 and "INDEX.md and HISTORY.md regenerated: `git add` them" in first.err
-    assert (second.status, second.out, second.err) == (0, "", "")
+    assert (first.status, first.out, first.err) == (0, "", "")
+    assert staged == ["HISTORY.md", "INDEX.md"]
+    assert not (repo.root / "INDEX.md").exists()  # the work tree's copy comes after the commit (post-commit)
+    assert (second.status, repo.git("diff", "--cached", "--name-only").split()) == (0, staged)
 
 
-def test_hook_mode_waits_while_a_merge_is_in_progress(repo: Repo, run_cli) -> None:
+def test_pre_commit_hook_mode_refuses_unresolved_conflicts_and_writes_nothing(repo: Repo, run_cli) -> None:
     repo.commit("add reddit", date="2026-11-20T09:00:00+00:00")
     repo.git("checkout", "-q", "-b", "other")
     repo.write(NAME, application("Reddit", status="APPLIED"))
@@ -204,8 +207,8 @@ def test_hook_mode_waits_while_a_merge_is_in_progress(repo: Repo, run_cli) -> No
 
     result = run_cli(repo.root, "index", "--hook", "pre-commit")
 
-    assert (result.status, snapshot(repo)) == (0, {})
-    assert "a merge is in progress" in result.err
+    assert (result.status, snapshot(repo)) == (1, {})
+    assert "unresolved conflicts" in result.err
 
 
 def test_a_second_writer_waits_for_the_lock(repo: Repo) -> None:

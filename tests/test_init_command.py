@@ -34,8 +34,10 @@ def test_init_a_new_folder_then_again(tmp_path: Path, run_cli) -> None:
     assert second.status == 0, second.err
     assert [line.split()[0] for line in second.out.splitlines()[:-1]] == ["kept"] * 6 + ["hooks"]
     assert snapshot(target) == files
-    for hook in HOOKS:
+    for hook in ("pre-commit", "pre-merge-commit"):
         assert "pre-commit" in (target / ".git" / "hooks" / hook).read_text()
+    for hook in ("post-commit", "post-merge", "post-rewrite", "post-checkout"):
+        assert f"index --hook {hook}" in (target / ".git" / "hooks" / hook).read_text()
     assert git(target, "config", "--get", "jobtrail.python").strip() == sys.executable
 
 
@@ -48,11 +50,8 @@ def test_the_files_hold_the_defaults(tmp_path: Path, run_cli) -> None:
     assert config.template_path == "template.md"
     assert (tmp_path / "template.md").read_text() == default_template_text()
     hooks = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
-    assert [(hook["id"], hook["language"]) for hook in hooks] == [
-        ("jobtrail-check", "system"),
-        ("jobtrail-index", "system"),
-    ]
-    assert hooks[0]["entry"].endswith(" jobtrail check") and hooks[1]["entry"].endswith(" jobtrail index --hook")
+    assert [(hook["id"], hook["language"]) for hook in hooks] == [("jobtrail-index", "system")]
+    assert hooks[0]["entry"].endswith(" jobtrail index --hook")
     assert (tmp_path / ".gitattributes").read_text().splitlines()[1::2] == [
         "applications/** -text",
         "INDEX.md merge=jobtrail-generated",
@@ -93,7 +92,6 @@ def test_the_installed_hooks_check_a_commit_without_jobtrail_on_path(tmp_path: P
     env = dict(os.environ)
     env["PATH"] = os.path.dirname(shutil.which("git") or "/usr/bin/git") + os.pathsep + "/bin"
     env.pop("JOBTRAIL_PYTHON", None)
-    env["SKIP"] = "jobtrail-index"  # `jobtrail index` is not this test's subject
 
     def commit(message: str) -> subprocess.CompletedProcess[str]:
         subprocess.run(["git", "add", "-A"], cwd=tmp_path, env=env, check=True)
@@ -105,7 +103,7 @@ def test_the_installed_hooks_check_a_commit_without_jobtrail_on_path(tmp_path: P
     bad = commit("typo")
 
     assert good.returncode == 0, good.stdout + good.stderr
-    assert "jobtrail check" in good.stdout + good.stderr
+    assert "Passed" in good.stdout + good.stderr
     assert bad.returncode == 1
     assert "JT401 unknown status `APPLID`" in bad.stdout + bad.stderr
 

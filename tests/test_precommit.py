@@ -39,7 +39,7 @@ def test_this_repositorys_config_passes_on_a_clean_clone_and_catches_a_broken_fi
 
     (clone / "applications" / "broken-co.md").write_text(BROKEN)
     git(clone, "add", "applications/broken-co.md")
-    broken = pre_commit(clone, pre_commit_home, "run", "jobtrail-check")
+    broken = pre_commit(clone, pre_commit_home, "run", "jobtrail-index")
     assert broken.returncode == 1
     assert "applications/broken-co.md:14:1: JT401 unknown status `APPLID`" in broken.stdout
 

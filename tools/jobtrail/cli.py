@@ -29,10 +29,11 @@ def _add_index(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--hook",
         nargs="?",
         const="",
-        choices=("", "pre-commit", "post-commit", "post-merge", "post-checkout", "post-rewrite"),
+        choices=("", "pre-commit", "pre-merge-commit", "post-commit", "post-merge", "post-checkout", "post-rewrite"),
         metavar="GIT_HOOK",
-        help="run from this git hook (default: the one pre-commit runs): wait while a merge or rebase is in progress,"
-        " report only what changed (pre-commit: exit 1 when a file was rewritten; post-checkout: never write)",
+        help="run from this git hook (default: the one pre-commit runs). pre-commit, pre-merge-commit: check the"
+        " applications the commit changes and put fresh INDEX.md and HISTORY.md into it; post-*: bring the work"
+        " tree's copies up to date (never fail git; post-checkout only reports)",
     )
 
 
@@ -100,6 +101,9 @@ def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 def _add_init(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("init", help="make DIR (default: here) a jobtrail applications repository")
     parser.add_argument("dir", nargs="?", metavar="DIR", help="the folder (created if needed)")
+    parser.add_argument(
+        "--hooks", action="store_true", help="only (re)install the git hooks in an existing repository (`make run`)"
+    )
 
 
 def _add_watch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

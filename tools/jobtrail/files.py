@@ -116,17 +116,56 @@ def create_exclusive(path: str, data: bytes) -> None:
             os.unlink(temporary)
 
 
+class LockTimeout(JobtrailError):
+    """Another process held the lock for longer than we may wait."""
+
+
 @contextmanager
-def locked(lock_path: str) -> Iterator[None]:
-    """Hold an exclusive advisory lock on ``lock_path`` (created if needed): one writer at a time."""
+def locked(lock_path: str, *, timeout: float | None = None, waiting_for: str = "write") -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``lock_path`` (created if needed): one writer at a time.
+
+    After a second of waiting it says on stderr whom it waits for (the holder
+    writes its process id into the lock file); with ``timeout`` it gives up after
+    that many seconds with a ``LockTimeout`` saying what to do. The kernel
+    releases the lock when its holder dies; a stopped holder (Ctrl-Z) keeps it.
+    """
     import fcntl
+    import sys
+    import time
 
     descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        started = time.monotonic()
+        said = False
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                waited = time.monotonic() - started
+                holder = _holder(descriptor)
+                if timeout is not None and waited >= timeout:
+                    raise LockTimeout(
+                        f"gave up after {timeout:.0f} s waiting for {holder}, which holds {lock_path}:"
+                        " let it finish (a stopped one: `fg`, or end it), then run `jobtrail index`"
+                    ) from None
+                if waited >= 1 and not said:
+                    print(f"jobtrail: waiting for {holder} to let go of {lock_path} to {waiting_for}", file=sys.stderr)
+                    said = True
+                time.sleep(0.05)
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
         os.close(descriptor)
+
+
+def _holder(descriptor: int) -> str:
+    try:
+        pid = int(os.pread(descriptor, 32, 0).decode("ascii").strip())
+    except (OSError, ValueError):
+        return "another jobtrail process"
+    return f"jobtrail process {pid}"
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from .config import Config
 from .errors import JobtrailError
 from .files import application_paths, locked, repo_relative, write_atomic
 from .gitlog import current_fields, read_history
+from .history import RepositoryHistory
 from .model import Application
 from .parse import Fields, fields_of_application
 from .problem import Problem
@@ -81,11 +83,21 @@ def render_repository(repo: Repository, today: datetime.date, cache: Application
         return fields_of_application(app) if app is not None else current_fields(path, shown, config)
 
     history = read_history(repo, today=today, fields_of=fields_of)
+    return render(config, history, apps, today, check_one=cache.check_one if cache else check_application)
+
+
+def render(
+    config: Config,
+    history: RepositoryHistory,
+    apps: dict[str, Application],
+    today: datetime.date,
+    *,
+    check_one: Callable[[Application, CheckContext], list[Problem]] = check_application,
+) -> Rendered:
+    """Both generated files for these applications and their history (pure)."""
     # Checked as of the newest date in the history, not the clock: the files are a function of the repository.
     context = CheckContext(config, history.newest or today)
-    problems = check_applications(
-        list(apps.values()), [], context, check_one=cache.check_one if cache else check_application
-    )
+    problems = check_applications(list(apps.values()), [], context, check_one=check_one)
     rows = application_rows(history, apps, config)
     files = {
         INDEX_FILE: render_index(history, apps, problems, config, rows=rows).encode("utf-8"),
@@ -130,12 +142,14 @@ def regenerate(
     today: datetime.date | None = None,
     wait_for_git: bool = False,
     cache: ApplicationCache | None = None,
+    lock_timeout: float | None = None,
 ) -> IndexResult:
     """Bring INDEX.md and HISTORY.md up to date (``check``: only say which are not).
 
     ``wait_for_git``: do nothing while a merge, rebase, cherry-pick, revert or
     bisect is in progress (for hooks and the watcher: writing then would dirty
     the work tree under git's feet). ``cache``: the watcher's, kept between calls.
+    ``lock_timeout``: give up (``LockTimeout``) after waiting that long for another writer.
     """
     root = repo.root
     if wait_for_git and (operation := repo.operation_in_progress()):
@@ -151,7 +165,7 @@ def regenerate(
             notes=rendered.notes,
             problem_list=rendered.problems,
         )
-    with locked(os.path.join(repo.git_dir, "jobtrail-index.lock")):
+    with locked(os.path.join(repo.git_dir, "jobtrail-index.lock"), timeout=lock_timeout, waiting_for="write INDEX.md"):
         rendered = render_repository(repo, day, cache)
         stale = _stale(root, rendered)
         for name in stale:

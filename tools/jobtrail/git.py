@@ -9,9 +9,10 @@ that says what went wrong and where.
 from __future__ import annotations
 
 import datetime
+import os
 import subprocess
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO
 
 from .errors import JobtrailError
@@ -19,12 +20,17 @@ from .errors import JobtrailError
 NULL_SHA = "0" * 40
 
 
-def start(cwd: str, args: Sequence[str], *, stdin: bool = False) -> subprocess.Popen[bytes]:
-    """``git ARGS`` running in ``cwd``, its output (and input, with ``stdin``) as pipes."""
+def start(
+    cwd: str, args: Sequence[str], *, stdin: bool = False, env: Mapping[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """``git ARGS`` running in ``cwd``, its output (and input, with ``stdin``) as pipes.
+
+    ``env``: variables added to this process's environment for git."""
     try:
         return subprocess.Popen(
             ["git", *args],
             cwd=cwd,
+            env={**os.environ, **env} if env else None,
             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -35,8 +41,10 @@ def start(cwd: str, args: Sequence[str], *, stdin: bool = False) -> subprocess.P
         raise JobtrailError(f"cannot start git in {cwd}: {exc.strerror}") from None
 
 
-def _finished(cwd: str, args: Sequence[str], *, input: bytes | None = None) -> tuple[int, bytes, bytes]:
-    process = start(cwd, args, stdin=input is not None)
+def _finished(
+    cwd: str, args: Sequence[str], *, input: bytes | None = None, env: Mapping[str, str] | None = None
+) -> tuple[int, bytes, bytes]:
+    process = start(cwd, args, stdin=input is not None, env=env)
     out, err = process.communicate(input)
     return process.returncode, out, err
 
@@ -46,9 +54,9 @@ def _failure(cwd: str, args: Sequence[str], err: bytes) -> JobtrailError:
     return JobtrailError(f"git {args[0]} failed in {cwd}: {message[-1] if message else 'no message'}")
 
 
-def run(cwd: str, *args: str) -> bytes:
+def run(cwd: str, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None) -> bytes:
     """``git ARGS`` in ``cwd``: its output, or a JobtrailError saying what went wrong."""
-    status, out, err = _finished(cwd, args)
+    status, out, err = _finished(cwd, args, input=input, env=env)
     if status != 0:
         raise _failure(cwd, args, err)
     return out

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from . import git, historycache
 from .config import Config
@@ -278,3 +278,47 @@ def read_history(
             )
         )
     return RepositoryHistory(tuple(applications), shallow=shallow, notes=_notes(repo, shallow, work_tree.head))
+
+
+def read_history_at(
+    repo: Repository, commit: str, parents: list[str], fields: Mapping[str, Fields | None]
+) -> RepositoryHistory:
+    """The history as it reads once ``commit`` is checked out with nothing uncommitted.
+
+    ``commit`` is the commit a pre-commit hook is about to see made (its tree is
+    the index, its parents the commit's parents): what this returns is exactly
+    what ``read_history`` returns at the real commit, so the generated files
+    staged with it are fresh there. ``fields``: each application in its tree.
+    The walk's state is cached at the first parent (the real commit walks on
+    from there), never at ``commit``, which no branch will hold.
+    """
+    shallow = repo.shallow
+    base = parents[0] if parents else None
+    state = _walk_state(repo, base, shallow)
+    facts: dict[str, Facts] = {}
+    commits = _read_commits(repo, [commit, *(f"^{parent}" for parent in parents[:1])], facts)
+    state = walk(state, commits, facts, frozenset(repo.config.workflow.statuses), commit)
+    statuses = frozenset(repo.config.workflow.statuses)
+    applications = []
+    for relative in sorted(fields):
+        found = fields[relative]
+        current_raw = (found.status or "") if found else ""
+        number = state.paths.get(relative)
+        lineage = state.lineages.get(number) if number is not None else None
+        applications.append(
+            ApplicationHistory(
+                path=relative,
+                company=(found.company or "") if found else "",
+                position=(found.position or "") if found else "",
+                status=known_status(current_raw, statuses) or current_raw,
+                changes=tuple(
+                    StatusChange(event.status, datetime.date.fromisoformat(event.date), event.commit)
+                    for event in ordered(lineage.events)
+                )
+                if lineage
+                else (),
+                last_changed=datetime.date.fromisoformat(lineage.last_date) if lineage and lineage.last_date else None,
+            )
+        )
+    notes = ("this is a shallow clone: the history is cut short",) if shallow else ()
+    return RepositoryHistory(tuple(applications), shallow=shallow, notes=notes)

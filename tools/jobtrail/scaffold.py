@@ -6,7 +6,10 @@ from .config import DEFAULT_ACTIVE, DEFAULT_CLOSED, DEFAULT_FOLLOW_UP_DAYS
 
 GENERATED_FILES = ("INDEX.md", "HISTORY.md")
 MERGE_DRIVER = "jobtrail-generated"
-HOOK_TYPES = ("pre-commit", "post-commit", "post-merge", "post-checkout", "post-rewrite")
+HOOK_TYPES = ("pre-commit", "pre-merge-commit")  # through pre-commit (it stashes unstaged changes)
+# Plain git hooks jobtrail installs itself: through pre-commit each would print a line of its own.
+GIT_HOOKS = ("post-commit", "post-merge", "post-rewrite", "post-checkout")
+HOOK_MARK = "# jobtrail git hook"
 PYTHON_SETTING = "jobtrail.python"  # git config: the interpreter that ran `jobtrail init` here
 
 
@@ -53,28 +56,41 @@ def _runner(command: str) -> str:
 
 
 def pre_commit_config(applications_dir: str) -> str:
-    folder = applications_dir.strip("/").replace(".", r"\.")
-    stages = ", ".join(HOOK_TYPES)
     return f"""\
-# Written by `jobtrail init`. The hooks run jobtrail with the Python that ran
+# Written by `jobtrail init`. The hook runs jobtrail with the Python that ran
 # `jobtrail init` in this repository (git config {PYTHON_SETTING}), else the
 # `jobtrail` on PATH. Run `jobtrail init` again after moving jobtrail.
+# One hook: it checks the applications a commit changes and puts fresh INDEX.md
+# and HISTORY.md into the commit (the commit goes through on the first try).
+default_install_hook_types: [{", ".join(HOOK_TYPES)}]
 repos:
   - repo: local
     hooks:
-      - id: jobtrail-check
-        name: jobtrail check
-        entry: {_runner("check")}
-        language: system
-        files: ^{folder}/[^/]*\\.md$
-        stages: [pre-commit]
       - id: jobtrail-index
-        name: jobtrail index
+        name: jobtrail
         entry: {_runner("index --hook")}
         language: system
         pass_filenames: false
         always_run: true
-        stages: [{stages}]
+        require_serial: true
+        stages: [{", ".join(HOOK_TYPES)}]
+"""
+
+
+def git_hook_text(hook: str) -> str:
+    """A plain git hook that runs ``jobtrail index --hook HOOK``; it never fails git."""
+    skip = '[ "$1" = amend ] && exit 0  # the post-commit hook already did it\n' if hook == "post-rewrite" else ""
+    return f"""\
+#!/bin/sh
+{HOOK_MARK} ({hook}): brings INDEX.md and HISTORY.md in the work tree up to date.
+# Installed by `jobtrail init`; quiet when all is well, and it never blocks git.
+{skip}p=$(git config --get {PYTHON_SETTING})
+if [ -n "$p" ] && [ -x "$p" ]; then
+    "$p" -m jobtrail index --hook {hook} >&2
+elif command -v jobtrail >/dev/null 2>&1; then
+    jobtrail index --hook {hook} >&2
+fi
+exit 0
 """
 
 

@@ -7,14 +7,19 @@ import os
 import sys
 from collections.abc import Mapping
 
+from ..files import LockTimeout
 from ..generated import IndexResult, regenerate
 from ..repository import open_repository
 
 # The git hooks `--hook` knows, and whether each waits while a merge, rebase,
 # cherry-pick, revert or bisect is in progress. post-merge and post-rewrite run
 # when their own operation has just ended (git removes MERGE_HEAD and the rebase
-# folder only after them), so they regenerate right away.
-HOOKS = {"pre-commit": True, "post-commit": True, "post-checkout": True, "post-merge": False, "post-rewrite": False}
+# folder only after them), so they regenerate right away. pre-commit and
+# pre-merge-commit work on git's index, never on the work tree: they never wait.
+HOOKS = {"post-commit": True, "post-checkout": True, "post-merge": False, "post-rewrite": False}
+BEFORE_A_COMMIT = ("pre-commit", "pre-merge-commit")
+# No hook waits longer than this for another jobtrail writer (a stopped `jobtrail index`, say).
+HOOK_LOCK_TIMEOUT = 10.0
 
 
 def hook_from_pre_commit(environ: Mapping[str, str]) -> str:
@@ -37,31 +42,68 @@ def _say(message: str) -> None:
 
 
 def _report_hook(result: IndexResult, hook: str) -> int:
-    """Quiet unless something happened: git and pre-commit show this on every commit."""
+    """Quiet unless something happened: git shows this after a merge, a rebase, a checkout."""
     if result.skipped:
         _say(f"{result.skipped} is in progress: INDEX.md and HISTORY.md are regenerated once it is done")
     elif hook == "post-checkout" and result.stale:
         _say(f"{_names(result.stale)} out of date here: run `jobtrail index` (or commit: the pre-commit hook does it)")
-    elif result.written and hook == "pre-commit":
-        _say(f"{_names(result.written)} regenerated: `git add` them and commit again")
-        return 1  # as formatters do: the commit must include the files as they are now
     elif result.written:
         _say(f"{_names(result.written)} regenerated: commit them when you are ready")
     return 0
 
 
-def run(args: argparse.Namespace) -> int:
+def _before_a_commit() -> int:
+    """The pre-commit hook: check what the commit changes, put fresh generated files into it."""
+    from ..staging import stage_generated
+
     repo = open_repository()
-    hook = args.hook if args.hook != "" else hook_from_pre_commit(os.environ)
-    # After a checkout the files are what the branch committed; writing there would turn
-    # `git checkout`'s exit status into a failure under pre-commit and block the next checkout.
-    check = args.check or hook == "post-checkout"
-    result = regenerate(repo, check=check, wait_for_git=HOOKS.get(hook or "", False))
-    if hook:
+    staged = stage_generated(repo)
+    for problem in staged.problems:
+        print(problem.as_text())
+    if staged.refused:
+        errors = sum(problem.severity == "error" for problem in staged.problems)
+        _say(
+            f"the commit is stopped: {errors} error(s) in the files it changes; fix them, `git add` them and"
+            " commit again (`git commit --no-verify` commits anyway)"
+        )
+        return 1
+    return 0
+
+
+def _after_git(hook: str) -> int:
+    """post-* hooks: they never fail git; a problem is one line on stderr."""
+    from ..errors import JobtrailError
+    from ..staging import refresh_merge_commit, settle
+
+    try:
+        repo = open_repository()
+        if hook in ("post-commit", "post-merge", "post-rewrite") and settle(repo, lock_timeout=HOOK_LOCK_TIMEOUT):
+            return 0
+        if hook == "post-merge" and refresh_merge_commit(repo):
+            return 0
+        if hook in ("post-commit",):
+            return 0  # the pre-commit hook put fresh files into the commit; the watcher follows the work tree
+        check = hook == "post-checkout"
+        result = regenerate(repo, check=check, wait_for_git=HOOKS[hook], lock_timeout=HOOK_LOCK_TIMEOUT)
         return _report_hook(result, hook)
+    except LockTimeout as exc:
+        _say(f"{exc}")
+    except JobtrailError as exc:
+        _say(f"{hook} hook: {exc}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    hook = args.hook if args.hook != "" else hook_from_pre_commit(os.environ)
+    if hook in BEFORE_A_COMMIT:
+        return _before_a_commit()
+    if hook:
+        return _after_git(hook)
+    repo = open_repository()
+    result = regenerate(repo, check=args.check)
     for note in result.notes:
         _say(f"note: {note}")
-    if check and result.stale:
+    if args.check and result.stale:
         verb = "is" if len(result.stale) == 1 else "are"
         _say(f"{_names(result.stale)} {verb} out of date: run `jobtrail index` and commit")
         return 1

@@ -122,7 +122,8 @@ def test_days_count_to_the_newest_date_in_the_history() -> None:
     text = render_index(history, apps, problems, config)
     # Acme has been APPLIED since 2026-11-10; the newest date is 2026-11-25.
     acme = next(line for line in text.splitlines() if line.startswith("| [Acme]("))
-    assert "| APPLIED | 2026-11-10 | 15 | 2026-11-10 |" in acme
+    # Dates in tables use non-breaking hyphens (U+2011), so a narrow column never wraps them.
+    assert "| APPLIED | 2026\u201111\u201110 | 15 | 2026\u201111\u201110 |" in acme
 
 
 # --- escaping, checked by rendering the Markdown as a code host would --------------------------------------------
@@ -200,10 +201,10 @@ def test_hostile_company_keeps_every_table_row_and_no_markup(company: str) -> No
 
     assert [len(table) for table in tables] == [
         1 + 1,
-        1 + 2,
         1 + 1,
         1 + 1,
-    ]  # header + the agenda's follow-up; two weeks sent; active; closed
+        1 + 1,
+    ]  # header + the agenda's follow-up; sent per week; active; closed
     for table in tables:
         assert {len(row) for row in table} == {len(table[0])}
     # No raw HTML, no image, and no link but to the application files.
@@ -212,7 +213,7 @@ def test_hostile_company_keeps_every_table_row_and_no_markup(company: str) -> No
     assert targets and all(target.startswith("applications/") for target in targets)
     # The company reads back as the same text, on one line, in the active table's first cell.
     expected = " ".join(re.sub(r"[\u202a-\u202e]", " ", company).split())
-    assert tables[0][1][2] == expected + " — Engineer"  # the agenda
+    assert tables[0][1][1] == expected + " — Engineer"  # the agenda
     assert tables[2][1][0] == expected  # the active table
 
 
@@ -262,3 +263,56 @@ def test_a_stage_never_lasts_a_negative_number_of_days() -> None:
     text = render_history(history, load_config(str(GOLDEN)))
 
     assert "- 2026-08-05 PENDING (0 days)\n- 2026-08-01 APPLIED\n" in text
+
+
+# --- colours: one per status, whatever the repository's state -----------------------------------------------------
+
+
+def colours_in(text: str) -> dict[str, str]:
+    """Each status the flowchart draws -> its style (fill, stroke, text colour, dashes)."""
+    chart = text.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    nodes = dict(re.findall(r'\b([ac]\d+)\["([A-Z]+)<br/>', chart))
+    styles = dict(re.findall(r"^    style ([ac]\d+) (.+)$", chart, flags=re.MULTILINE))
+    return {status: styles[node] for node, status in nodes.items()}
+
+
+def state(*statuses: str) -> str:
+    histories = tuple(
+        ApplicationHistory(
+            f"applications/a{index}.md",
+            f"Company {index}",
+            "Engineer",
+            status,
+            (
+                StatusChange("APPLIED", datetime.date(2026, 11, 1), "a" * 40),
+                StatusChange(status, datetime.date(2026, 11, 9), "b" * 40),
+            ),
+            datetime.date(2026, 11, 9),
+        )
+        for index, status in enumerate(statuses)
+    )
+    return render_index(RepositoryHistory(histories), {}, [], load_config(str(GOLDEN)))
+
+
+def test_a_status_keeps_its_colour_across_repository_states_and_closed_ones_stand_apart() -> None:
+    before = colours_in(state("APPLIED", "REJECTED"))
+    after = colours_in(state("INTERVIEWING", "GHOSTED", "OFFER", "REJECTED", "WITHDRAWN", "WITHDRAWN"))
+    assert {"APPLIED", "REJECTED"} <= set(before) and {"GHOSTED", "REJECTED", "WITHDRAWN"} <= set(after)
+    for status in set(before) & set(after):
+        assert before[status] == after[status], status
+    everything = {**before, **after}
+    closed = {everything[status] for status in ("REJECTED", "GHOSTED", "WITHDRAWN")}
+    active = {everything[status] for status in ("PENDING", "APPLIED", "SCREENING", "INTERVIEWING", "OFFER")}
+    assert len(closed) == 3 and len(active) == 5 and not closed & active
+    fills = lambda styles: {style.split(",")[0] for style in styles}  # noqa: E731
+    assert not fills(closed) & fills(active)
+    assert all("stroke-dasharray" in style for style in closed) and not any("dasharray" in s for s in active)
+
+
+def test_closed_statuses_are_drawn_apart_from_the_pipeline() -> None:
+    chart = state("APPLIED", "REJECTED").split("```mermaid\n", 1)[1].split("```", 1)[0]
+    pipeline = chart.split('subgraph pipeline[" "]', 1)[1].split("    end", 1)[0]
+    assert "APPLIED<br/>" in pipeline and "REJECTED" not in pipeline
+    inside = chart.split('subgraph closed["Closed"]', 1)[1].split("    end", 1)[0]
+    assert "REJECTED<br/>1 · from APPLIED" in inside and "APPLIED<br/>" not in inside
+    assert "    pipeline ~~~ closed" in chart  # below the pipeline, not in it

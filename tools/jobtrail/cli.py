@@ -57,6 +57,25 @@ def _add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
 
 
+def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "import", help="applications from a spreadsheet (CSV/TSV) or a `jobtrail export --format json` file"
+    )
+    parser.add_argument("file", metavar="FILE", help="a .csv, .tsv or .json file")
+    parser.add_argument("--dry-run", action="store_true", help="print what would be imported; write nothing")
+    parser.add_argument(
+        "--map",
+        action="append",
+        metavar="COLUMN=FIELD",
+        help="read COLUMN as FIELD (company, position, url, status, status_date, created, location, salary,"
+        " notes, tags, description, source, date:STATUS, ignore); repeatable",
+    )
+    parser.add_argument(
+        "--status", action="append", metavar="WORD=STATUS", help="read the status word WORD as STATUS; repeatable"
+    )
+    parser.add_argument("--day-first", action="store_true", help="read dates like 01/02/2026 as 1 February")
+
+
 def _add_status(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("status", help="change an application's status in place")
     parser.add_argument("app", metavar="APP", help="a path, a file stem or a unique prefix of a stem")
@@ -121,6 +140,7 @@ PARSERS = {
     "index": _add_index,
     "history": _add_history,
     "new": _add_new,
+    "import": _add_import,
     "status": _add_status,
     "followed-up": _add_followed_up,
     "agenda": _add_agenda,
@@ -130,6 +150,9 @@ PARSERS = {
     "init": _add_init,
     "watch": _add_watch,
 }
+
+
+MODULES = {"import": "import_"}  # a command whose name is a Python keyword
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
-        module = importlib.import_module(f"jobtrail.commands.{args.command.replace('-', '_')}")
+        module = importlib.import_module(f"jobtrail.commands.{MODULES.get(args.command, args.command.replace('-', '_'))}")
         return int(module.run(args))
     except JobtrailError as exc:
         print(f"jobtrail: error: {exc}", file=sys.stderr)

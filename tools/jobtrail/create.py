@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from .edit import insert_line, line_ending, line_spans, replace_value
 from .fence import fenced
+from .markdown import split_lines
 from .model import COMPANY, JOB_URL, POSITION, Application
 from .parse import BOM, parse_bytes
 
@@ -55,19 +56,19 @@ def fill_template(template_text: str, values: Mapping[str, str]) -> bytes:
 
 
 JOB_DESCRIPTION = "Job Description"
+NOTES = "Notes"
 
 
-def set_description(data: bytes, text: str) -> bytes:
-    """``data`` with the ``## Job Description`` section's own text replaced by ``text`` in a code fence.
+def replace_section_text(data: bytes, name: str, text: str) -> bytes:
+    """``data`` with the ``## name`` section's own lines (before any subsection) replaced by ``text``.
 
-    The fence is longer than any fence inside ``text`` (``fence.fenced``), so a
-    description that quotes code keeps the file's structure. Headings below the
-    section, and its subsections, stay as they were.
+    ``text`` takes the file's line endings; a blank line stays between it and the
+    next heading. Headings below the section, and its subsections, stay as they were.
     """
     app = parse_bytes("template", data, front_matter=False)
-    section = app.section(JOB_DESCRIPTION)
+    section = app.section(name)
     if section is None:
-        raise TemplateError(f"the template has no `## {JOB_DESCRIPTION}` section: add it to the template")
+        raise TemplateError(f"the template has no `## {name}` section: add it to the template")
     spans = line_spans(data)
     heading = spans[section.heading.line - 1]
     own = len(section.own_lines())
@@ -75,8 +76,29 @@ def set_description(data: bytes, text: str) -> bytes:
     start = heading.stop if heading.ending_length else heading.end
     end = spans[section.heading.line + own - 1].stop if own else start
     more = section.heading.line + own < len(spans)  # a heading follows: keep a blank line before it
-    block = fenced(text, eol.decode()).encode("utf-8") + eol + (eol if more else b"")
+    lines = eol.join(line.encode("utf-8") for line in split_lines(text))
+    block = lines + eol + (eol if more else b"")
     return data[:start] + (b"" if heading.ending_length else eol) + block + data[end:]
+
+
+def set_description(data: bytes, text: str) -> bytes:
+    """``data`` with the ``## Job Description`` section's own text replaced by ``text`` in a code fence.
+
+    The fence is longer than any fence inside ``text`` (``fence.fenced``), so a
+    description that quotes code keeps the file's structure.
+    """
+    return replace_section_text(data, JOB_DESCRIPTION, fenced(text))
+
+
+def set_notes(data: bytes, text: str) -> bytes:
+    """``data`` with ``text`` as the ``## Notes`` section's text; in a code fence when Markdown
+    would read a line of it as a heading or a fence (so the file keeps its sections)."""
+    plain = replace_section_text(data, NOTES, text)
+    before = [(h.level, h.text) for h in parse_bytes("x", data, front_matter=False).headings]
+    after = parse_bytes("x", plain, front_matter=False)
+    if [(h.level, h.text) for h in after.headings] == before and after.unclosed_fence is None:
+        return plain
+    return replace_section_text(data, NOTES, fenced(text))
 
 
 def with_front_matter(data: bytes, fields: Mapping[str, Any]) -> bytes:
@@ -105,7 +127,7 @@ def new_application(template_text: str, company: str, position: str, url: str | 
     return fill_template(template_text, values)
 
 
-def _url_key(url: str) -> str:
+def url_key(url: str) -> str:
     parts = urlsplit(url.strip())
     path = parts.path.rstrip("/")
     query = f"?{parts.query}" if parts.query else ""
@@ -116,10 +138,10 @@ def look_alikes(apps: Iterable[Application], company: str, position: str, url: s
     """(path, why) for each application with the same company and position, or the same Job URL."""
     found: list[tuple[str, str]] = []
     key = (company.strip().casefold(), position.strip().casefold())
-    wanted_url = _url_key(url) if url else None
+    wanted_url = url_key(url) if url else None
     for app in apps:
         if (app.company.casefold(), app.position.casefold()) == key:
             found.append((app.path, "same company and position"))
-        elif wanted_url and app.text(JOB_URL) and _url_key(app.text(JOB_URL)) == wanted_url:
+        elif wanted_url and app.text(JOB_URL) and url_key(app.text(JOB_URL)) == wanted_url:
             found.append((app.path, "same Job URL"))
     return found

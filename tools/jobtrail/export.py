@@ -14,7 +14,7 @@ import datetime
 import io
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +48,7 @@ class ExportRecord:
     application_date: str  # "" while it is a placeholder
     front_matter: dict[str, Any]
     changes: tuple[StatusChange, ...]
+    text: str | None = None  # the whole file (JSON exports), so an import gives it back byte for byte
 
     @property
     def since(self) -> datetime.date | None:
@@ -62,8 +63,11 @@ def _filled(app: Application | None, name: str) -> str:
     return "" if is_placeholder(text) else text
 
 
-def export_records(history: RepositoryHistory, apps: Iterable[Application]) -> list[ExportRecord]:
-    """One record per application in ``history``; ``apps`` (same paths) supply the fields and front matter."""
+def export_records(
+    history: RepositoryHistory, apps: Iterable[Application], texts: Mapping[str, str | None] | None = None
+) -> list[ExportRecord]:
+    """One record per application in ``history``; ``apps`` (same paths) supply the fields and front matter,
+    ``texts`` (by path) the files' whole text."""
     by_path = {app.path: app for app in apps}
     records = []
     for entry in history.applications:
@@ -78,6 +82,7 @@ def export_records(history: RepositoryHistory, apps: Iterable[Application]) -> l
                 application_date=_filled(app, APPLICATION_DATE),
                 front_matter=dict(app.front_matter) if app is not None else {},
                 changes=entry.changes,
+                text=(texts or {}).get(entry.path),
             )
         )
     return records
@@ -111,6 +116,7 @@ def to_json(records: Sequence[ExportRecord]) -> str:
                     "job_url": record.job_url or None,
                     "front_matter": _jsonable(record.front_matter),
                     "history": [change.as_json() for change in record.changes],
+                    "text": record.text,
                 }
                 for record in records
             ]

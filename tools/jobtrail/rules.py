@@ -44,6 +44,7 @@ CONFLICT_START = "<<<<<<<"
 _SLUG_FILE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 _LINK_TARGET = re.compile(r"^(?:<(?P<angle>.*)>|\[[^\]]*\]\((?P<link>.*)\))$")
 _UNSAFE_SCHEMES = {"javascript", "data", "vbscript", "file"}
+NO_URL = "none"  # a Job URL that says there is no listing to link to
 DATE_FIELDS = ("follow_up", "followed_up", "deadline")
 TEXT_FIELDS = ("location", "source", "resume")
 STRING_LIST_FIELDS = ("tags",)
@@ -247,8 +248,8 @@ def url_problem(text: str) -> str | None:
 
 def job_url(app: Application, context: CheckContext) -> Iterator[Problem]:
     value = app.value(JOB_URL)
-    if value is None:
-        return
+    if value is None or value.text.casefold() == NO_URL:
+        return  # `none`: there is no listing (a referral, a recruiter's e-mail, an import without links)
     if is_placeholder(value.text):
         if _past_initial(app, context):
             yield error(

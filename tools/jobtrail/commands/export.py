@@ -12,7 +12,8 @@ from ..agenda import agenda, agenda_sources
 from ..config import Config
 from ..errors import JobtrailError, UsageError
 from ..export import export_records, to_csv, to_json
-from ..files import write_atomic, write_in_place
+from ..files import read_application, write_atomic, write_in_place
+from ..history import RepositoryHistory
 from ..ics import to_ics
 from ..render import HISTORY_FILE, INDEX_FILE
 from ..repository import open_repository
@@ -73,6 +74,19 @@ def writes_in_place(shown: str, path: str, config: Config) -> bool:
     return False
 
 
+def _texts(history: RepositoryHistory, config: Config) -> dict[str, str | None]:
+    """Each application file's whole text (None when it is not UTF-8 or cannot be read)."""
+    texts: dict[str, str | None] = {}
+    for entry in history.applications:
+        path = os.path.join(config.root, *entry.path.split("/"))
+        data, _problem = read_application(path, entry.path, config.root, config.max_file_bytes)
+        try:
+            texts[entry.path] = data.decode("utf-8") if data is not None else None
+        except UnicodeDecodeError:
+            texts[entry.path] = None
+    return texts
+
+
 def run(args: argparse.Namespace) -> int:
     repo = open_repository()
     config = repo.config
@@ -80,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
     in_place = output is not None and writes_in_place(args.output, output, config)  # refused before any work
     snapshot = read_snapshot(repo)
     print_notes(snapshot.history)
-    records = export_records(snapshot.history, snapshot.apps)
+    texts = _texts(snapshot.history, config) if args.format == "json" else None
+    records = export_records(snapshot.history, snapshot.apps, texts)
     if args.format == "csv":
         data = to_csv(records)
     elif args.format == "ics":

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from . import git
 from .errors import JobtrailError
-from .generated import render_repository
+from .generated import regenerate, render_repository
 from .importplan import Plan
 from .render import HISTORY_FILE, INDEX_FILE
 from .repository import Repository, repository_at
@@ -104,7 +104,9 @@ def _render_generated(repo: Repository, commit: str, today: datetime.date) -> di
 def _commit_generated(repo: Repository, parent: str, files: dict[str, bytes], source: str) -> str:
     """A commit on ``parent`` whose tree is ``parent``'s with the generated files replaced."""
     entries = git.run(repo.root, "ls-tree", "-z", parent).split(b"\0")
-    kept = [entry for entry in entries if entry and entry.split(b"\t", 1)[1].decode("utf-8", "surrogateescape") not in files]
+    kept = [
+        entry for entry in entries if entry and entry.split(b"\t", 1)[1].decode("utf-8", "surrogateescape") not in files
+    ]
     for name, data in files.items():
         blob = git.run_with_input(repo.root, ["hash-object", "-w", "--stdin"], data).decode().strip()
         kept.append(f"100644 blob {blob}\t{name}".encode())
@@ -149,8 +151,12 @@ def write_import(repo: Repository, plan: Plan, source: str, today: datetime.date
     commits += 1
     expected = old or git.NULL_SHA
     if not git.succeeds(repo.root, "update-ref", "-m", f"jobtrail import {source}", "HEAD", new, expected):
-        raise JobtrailError("the branch moved while importing (a commit made meanwhile?): nothing was imported; run it again")
+        raise JobtrailError(
+            "the branch moved while importing (a commit made meanwhile?): nothing was imported; run it again"
+        )
     _move_work_tree(repo, old, new)
+    # As the post-commit hook does: the work tree's generated files also show uncommitted changes.
+    regenerate(repo, wait_for_git=True)
     return new, commits
 
 

@@ -112,7 +112,9 @@ class _Names:
         return True
 
 
-def _fill(incoming: Incoming, config: Config, applied: datetime.date | None, convert_html: Callable[[str], str]) -> bytes:
+def _fill(
+    incoming: Incoming, config: Config, applied: datetime.date | None, convert_html: Callable[[str], str]
+) -> bytes:
     """The file from the template: the row's fields, status, dates, front matter, description and notes."""
     url = incoming.url or None
     data = new_application(config.template.text, incoming.company, incoming.position, url)
@@ -231,15 +233,23 @@ def plan_import(
         except (TemplateError, EditError) as exc:
             raise JobtrailError(f"{config.template_path or 'the built-in template'}: {exc}") from None
         kept = _export_path(item, folder)
-        path = kept if kept and taken.keep(kept) else taken.claim(slugify(item.company, item.position), folder, "application")
+        path = (
+            kept
+            if kept and taken.keep(kept)
+            else taken.claim(slugify(item.company, item.position), folder, "application")
+        )
         parsed = parse_bytes(path, final)
         if parsed.status.upper() != item.status:
-            problems.append(RowProblem(item.where, f"the file's status is `{parsed.status}`, its history ends on {item.status}"))
+            problems.append(
+                RowProblem(item.where, f"the file's status is `{parsed.status}`, its history ends on {item.status}")
+            )
             continue
         errors = [problem for problem in check_application(parsed, context) if problem.severity == "error"]
         if errors and item.text is None:
             first = errors[0]
-            problems.append(RowProblem(item.where, f"the file would not pass `jobtrail check`: {first.code} {first.message}"))
+            problems.append(
+                RowProblem(item.where, f"the file would not pass `jobtrail check`: {first.code} {first.message}")
+            )
             continue
         # An exported file comes back as it was, problems included: say so rather than refuse it.
         notes += [f"as exported, it fails `jobtrail check`: {error.code} {error.message}" for error in errors]

@@ -115,7 +115,9 @@ def _print_plan(name: str, result: SheetResult, plan: Plan) -> None:
         for note in app.notes:
             print(f"      note: {note}")
     for match in plan.same:
-        print(f"same  {match.incoming.where}: {match.incoming.company} — {match.incoming.position}: {match.other} ({match.why})")
+        print(
+            f"same  {match.incoming.where}: {match.incoming.company} — {match.incoming.position}: {match.other} ({match.why})"
+        )
     if result.unused:
         print(f"columns not used: {', '.join(result.unused)} (use --map COLUMN=FIELD to read one)")
     for note in result.notes:
@@ -137,7 +139,12 @@ def run(args: argparse.Namespace) -> int:
         else:
             delimiter = "\t" if args.file.lower().endswith((".tsv", ".tab")) else None
             result = read_sheet(
-                data, config.workflow, mapping=mapping, status_words=words, delimiter=delimiter, day_first=args.day_first
+                data,
+                config.workflow,
+                mapping=mapping,
+                status_words=words,
+                delimiter=delimiter,
+                day_first=args.day_first,
             )
     except ColumnError as exc:
         raise JobtrailError(f"{name}: {exc}") from None
@@ -152,7 +159,10 @@ def run(args: argparse.Namespace) -> int:
     problems = result.problems + plan.problems
     if problems:
         _report_problems(name, problems)
-        print(f"jobtrail: {len(problems)} problem(s) in {name}: nothing was imported; fix them and run again", file=sys.stderr)
+        print(
+            f"jobtrail: {len(problems)} problem(s) in {name}: nothing was imported; fix them and run again",
+            file=sys.stderr,
+        )
         return 1
     _print_plan(name, result, plan)
     if args.dry_run:

@@ -182,7 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
-        module = importlib.import_module(f"jobtrail.commands.{MODULES.get(args.command, args.command.replace('-', '_'))}")
+        module = importlib.import_module(
+            f"jobtrail.commands.{MODULES.get(args.command, args.command.replace('-', '_'))}"
+        )
         return int(module.run(args))
     except JobtrailError as exc:
         print(f"jobtrail: error: {exc}", file=sys.stderr)

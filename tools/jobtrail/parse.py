@@ -2,8 +2,10 @@
 
 Never raises on content: whatever is wrong with the bytes (binary, not UTF-8,
 bad or unsafe YAML) becomes a Problem on the returned Application.
-Front matter goes through python-frontmatter's YAML handler with safe loading;
-it is imported only when a file has front matter, to keep ``check`` fast.
+Front matter goes through python-frontmatter's YAML handler with safe loading
+(``yamlsafe``: no base-60 numbers, integers within 64 bits, 32 KB at most, so
+reading it is linear and bounded); it is imported only when a file has front
+matter, to keep ``check`` fast.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ BOM = b"\xef\xbb\xbf"
 _FRONT_MATTER_FENCE = re.compile(r"^-{3,}[ \t]*$")
 _FRONT_MATTER_CLOSE = re.compile(r"^(?:-{3,}|\.{3})[ \t]*$")
 MAX_FRONT_MATTER_SIZE = 10_000
+# PyYAML builds a value in about 10 µs per node: 32 KB of `[1,1,1,...]` takes 0.2 s, and
+# a megabyte would take 8. Real front matter (tags, dates, contacts) is far smaller.
+MAX_FRONT_MATTER_CHARACTERS = 32_768
 
 # Codes raised while reading a file; the rules in rules.py add the rest.
 BINARY = "JT101"
@@ -79,11 +84,21 @@ def _tag_in(problem: str) -> str:
 
 
 def _load_yaml(path: str, text: str, first_line: int) -> tuple[dict[str, Any], Problem | None]:
+    if len(text) > MAX_FRONT_MATTER_CHARACTERS:
+        return {}, error(
+            path,
+            first_line,
+            YAML_TOO_COMPLEX,
+            f"front matter is longer than {MAX_FRONT_MATTER_CHARACTERS:,} characters:"
+            " keep long text in the Markdown sections below it",
+        )
     import yaml
     from frontmatter.default_handlers import YAMLHandler
 
+    from .yamlsafe import FrontMatterLoader
+
     try:
-        loaded = YAMLHandler().load(text)
+        loaded = YAMLHandler().load(text, Loader=FrontMatterLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)

@@ -230,3 +230,20 @@ def test_valid_front_matter_passes(repo: Repo, run_cli) -> None:
     result = run_cli(repo.root, "check", "applications/x.md")
 
     assert result.out == ""
+
+
+@pytest.mark.parametrize("closed", ["WITHDRAWN", "REJECTED", "DECLINED", "GHOSTED", "ACCEPTED", "DROPPED"])
+def test_a_closed_status_needs_no_date_or_url_an_active_one_does(repo: Repo, run_cli, closed: str) -> None:
+    """An application can close without ever being sent; only an active status past the first says it was."""
+    (repo.root / "jobtrail.toml").write_text(
+        'active = ["PENDING", "APPLIED", "SCREENING", "INTERVIEWING", "OFFER"]\n'
+        'closed = ["ACCEPTED", "REJECTED", "WITHDRAWN", "DECLINED", "GHOSTED", "DROPPED"]\n'
+    )
+    repo.write("x.md", status(closed)(REDDIT).replace("Reddit\n", "Other\n", 1))
+    repo.write("y.md", status("SCREENING")(REDDIT).replace("Reddit\n", "Third\n", 1))
+
+    result = run_cli(repo.root, "check")
+
+    assert "applications/x.md" not in result.out
+    assert {line.split(": ")[1].split()[0] for line in result.out.splitlines()} == {"JT503", "JT603"}
+    assert all(line.startswith("applications/y.md:") for line in result.out.splitlines())

@@ -42,6 +42,13 @@ class Workflow(NamedTuple):
     def is_closed(self, status: str) -> bool:
         return status in self.closed
 
+    def is_sent(self, status: str) -> bool:
+        """An active status past the first: the application has gone out, so it has a date and a listing.
+
+        Not a closed one: an application can close (WITHDRAWN, REJECTED, ...) without ever being sent.
+        """
+        return status in self.active and status != self.initial
+
 
 class Config(NamedTuple):
     root: str

@@ -188,11 +188,9 @@ def status_known(app: Application, context: CheckContext) -> Iterator[Problem]:
     )
 
 
-def _past_initial(app: Application, context: CheckContext) -> bool:
-    """The status is a known one beyond the first (PENDING): the application was sent."""
-    status = app.status.upper()
-    workflow = context.config.workflow
-    return status in workflow.statuses and status != workflow.initial
+def _sent(app: Application, context: CheckContext) -> bool:
+    """The status says the application went out (``Workflow.is_sent``): its date and listing are due."""
+    return context.config.workflow.is_sent(app.status.upper())
 
 
 def application_date(app: Application, context: CheckContext) -> Iterator[Problem]:
@@ -200,7 +198,7 @@ def application_date(app: Application, context: CheckContext) -> Iterator[Proble
     if value is None:
         return
     if is_placeholder(value.text):
-        if _past_initial(app, context):
+        if _sent(app, context):
             yield error(
                 app.path,
                 value.line,
@@ -251,7 +249,7 @@ def job_url(app: Application, context: CheckContext) -> Iterator[Problem]:
     if value is None or value.text.casefold() == NO_URL:
         return  # `none`: there is no listing (a referral, a recruiter's e-mail, an import without links)
     if is_placeholder(value.text):
-        if _past_initial(app, context):
+        if _sent(app, context):
             yield error(
                 app.path,
                 value.line,

@@ -68,3 +68,22 @@ def test_unknown_or_ambiguous_is_a_error_naming_candidates(
 def test_no_applications_at_all(tmp_path: Path) -> None:
     with pytest.raises(JobtrailError, match="jobtrail new"):
         resolve_app(load_config(str(tmp_path)), "x")
+
+
+@pytest.mark.parametrize(
+    ("app", "expected"),
+    [
+        ("grüne", "grune"),  # accents folded, and the exact (folded) stem wins over the longer one
+        ("GRÜNE-E", "grune-energie-analyst"),
+        ("grüne-energie", "grune-energie-analyst"),
+        ("Grune-energie", "grune-energie-analyst"),
+        ("zoë", "zoe-labs-engineer"),
+        ("zoe\u0308", "zoe-labs-engineer"),  # decomposed, as some keyboards and file systems write it
+        ("café", "cafe-barista"),
+    ],
+)
+def test_accents_are_folded(repo: Repo, app: str, expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("grune.md", "grune-energie-analyst.md", "zoe-labs-engineer.md", "cafe-barista.md"):
+        repo.write(name, "# x\n")
+    monkeypatch.chdir(repo.root)
+    assert resolve_app(load_config(str(repo.root)), app) == str(repo.applications / f"{expected}.md")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobtrail.slug import slugify
+from jobtrail.slug import fold, slugify
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -33,3 +33,9 @@ def test_slugify(parts: tuple[str, ...], expected: str) -> None:
 def test_slug_is_always_a_valid_file_name_or_empty(company: str, position: str) -> None:
     slug = slugify(company, position)
     assert slug == "" or (SLUG.match(slug) and len(slug) <= 80)
+
+
+def test_fold_drops_accents_and_case_but_keeps_other_scripts() -> None:
+    assert fold("Grüne Énergie") == "grune energie"
+    assert fold("Zoe\u0308") == fold("Zoë") == "zoe"
+    assert fold("東京") == "東京"

@@ -7,6 +7,7 @@ import os
 from .config import Config
 from .errors import JobtrailError
 from .files import application_paths, repo_relative
+from .slug import fold
 
 _SHOWN_CANDIDATES = 8
 
@@ -34,7 +35,7 @@ def resolve_app(config: Config, app: str) -> str:
 
     In order: an existing file (relative to the current folder or the root);
     a stem (``reddit-senior-machine-learning-engineer-safety``, ``.md`` optional);
-    the one stem that starts with ``app`` (letter case ignored). Raises a
+    the one stem that starts with ``app`` (letter case and accents ignored: ``grüne`` finds ``grune-...``). Raises a
     JobtrailError (exit 1) naming the candidates when there is none or more than one.
     """
     root = config.root
@@ -50,10 +51,14 @@ def resolve_app(config: Config, app: str) -> str:
     exact = [path for path in every if _stem(path) == wanted]
     if exact:
         return os.path.abspath(exact[0])
-    query = wanted.casefold()
-    matches = [path for path in every if _stem(path).casefold().startswith(query)]
+    query = fold(wanted)
+    matches = [path for path in every if fold(_stem(path)).startswith(query)]
     if len(matches) == 1:
         return os.path.abspath(matches[0])
+    # `grüne` names `grune.md` even beside `grune-energie-analyst.md`, as `grune` would.
+    same = [path for path in matches if fold(_stem(path)) == query]
+    if len(same) == 1:
+        return os.path.abspath(same[0])
     if matches:
         raise JobtrailError(
             f"`{app}` matches {len(matches)} applications: {_listing(matches, root)}: type more of the name"

@@ -14,6 +14,15 @@ MAX_SLUG_LENGTH = 80
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+def fold(text: str) -> str:
+    """``text`` without accents and letter case, for matching: ``Grüne`` -> ``grune`` (as ``slugify`` folds it).
+
+    Only the marks go: letters of other scripts stay, so ``東京`` still matches itself.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
 def slugify(*parts: str, max_length: int = MAX_SLUG_LENGTH) -> str:
     """The lowercase slug of ``parts`` joined by hyphens; "" when nothing usable is left."""
     folded = unicodedata.normalize("NFKD", " ".join(parts)).encode("ascii", "ignore").decode("ascii")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import Repo, reddit_text
 from jobtrail.parse import parse_bytes
 
@@ -247,3 +249,102 @@ def test_from_a_url_without_network_says_what_to_do(repo: Repo, run_cli) -> None
     assert result.status == 1
     assert "cannot fetch the page" in result.err and "jobtrail new --from FILE" in result.err
     assert "Traceback" not in result.err
+
+
+# ---------------------------------------------------------------- --description FILE|-
+
+DESCRIPTION = """We build the data platform.
+
+```toml
+[job]
+fences = "inside"
+```
+
+````
+four backticks, and a line that looks like one of your sections:
+## Notes
+````
+~~~
+tildes too
+~~~"""
+
+
+def _sections(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [h.text for h in app.headings if h.level == 2]
+
+
+def test_description_from_a_file_is_fenced_so_nothing_inside_can_break_the_file(
+    repo: Repo, run_cli, tmp_path: Path
+) -> None:
+    source = tmp_path / "posting.txt"
+    source.write_text(DESCRIPTION + "\n\n", encoding="utf-8")
+    plain = run_cli(repo.root, "new", "Plain", "Engineer")
+    template = parse_bytes("t", (repo.root / plain.out.strip()).read_bytes())
+
+    result = run_cli(repo.root, "new", "Acme", "Data Engineer", "--description", str(source))
+
+    assert (result.status, result.out, result.err) == (0, "applications/acme-data-engineer.md\n", "")
+    data = (repo.applications / "acme-data-engineer.md").read_bytes()
+    app = parse_bytes("x", data)
+    assert app.unclosed_fence is None
+    assert _sections(app) == _sections(template)  # the `## Notes` inside is not a section
+    content = app.section("Job Description").content
+    assert content[0] == content[-2] == "`````" and content[-1] == ""  # one longer than the longest run inside
+    assert "\n".join(content[1:-2]) == DESCRIPTION
+    # Only the description's section changed: everything else is the template's, byte for byte.
+    plain_data = (
+        (repo.root / plain.out.strip()).read_bytes().replace(b"Plain", b"Acme").replace(b"Engineer", b"Data Engineer")
+    )
+    assert data.split(b"## Job Description")[0] == plain_data.split(b"## Job Description")[0]
+    assert data.split(b"## Company Details")[1] == plain_data.split(b"## Company Details")[1]
+    problems = json.loads(run_cli(repo.root, "check", "--format", "json").out)
+    assert {p["code"] for p in problems if p["path"] == "applications/acme-data-engineer.md"} == {"JT701"}
+
+
+def test_description_from_standard_input(repo: Repo, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("Grüne Energie sucht\r\n```\r\n".encode())))
+
+    result = run_cli(repo.root, "new", "Grüne Energie", "Analyst", "--description", "-")
+
+    assert result.status == 0, result.err
+    app = parse_bytes("x", (repo.applications / "grune-energie-analyst.md").read_bytes())
+    assert list(app.section("Job Description").content[:4]) == ["````", "Grüne Energie sucht", "```", "````"]
+
+
+def test_description_beats_the_pages_own(repo: Repo, run_cli, tmp_path: Path) -> None:
+    source = tmp_path / "mine.md"
+    source.write_text("My own notes on the role.", encoding="utf-8")
+
+    result = run_cli(repo.root, "new", "--from", str(PAGES / "workday.html"), "--description", str(source))
+
+    assert result.status == 0, result.err
+    app = parse_bytes("x", (repo.root / result.out.strip()).read_bytes())
+    assert list(app.section("Job Description").content[:3]) == ["```", "My own notes on the role.", "```"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        (b"", "is empty"),
+        (b"\n  \n", "is empty"),
+        (b"caf\xe9\n", "is not UTF-8 (line 1)"),
+        (b"a\x00b", "is not text"),
+    ],
+)
+def test_a_bad_description_file_is_a_clear_error_and_creates_nothing(
+    repo: Repo, run_cli, tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    source = tmp_path / "posting.txt"
+    if content is not None:
+        source.write_bytes(content)
+    before = sorted(path.name for path in repo.applications.iterdir())
+
+    result = run_cli(repo.root, "new", "Acme", "Engineer", "--description", str(source))
+
+    assert result.status == 1
+    assert message in result.err and "Traceback" not in result.err
+    assert sorted(path.name for path in repo.applications.iterdir()) == before

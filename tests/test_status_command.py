@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from conftest import Repo, reddit_text
+from conftest import Repo, reddit_text, with_status
 
 NAME = "reddit-senior-machine-learning-engineer-safety.md"
 DATE_PLACEHOLDER = b"[Current date in YYYY-MM-DD format]"
@@ -152,3 +152,75 @@ def test_a_symlinked_application_is_edited_through_the_link(repo: Repo, run_cli)
 
     assert link.is_symlink()
     assert "### Application\nREJECTED\n" in (drafts / "acme.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the workflow fixes (issue 11)
+
+
+@pytest.mark.parametrize("closed", ["withdrawn", "rejected", "declined", "ghosted", "accepted"])
+def test_closing_an_application_never_sent_needs_no_date_and_no_url(repo: Repo, run_cli, closed: str) -> None:
+    path = repo.applications / NAME
+    result = run_cli(repo.root, "status", "reddit", closed)
+
+    assert (result.status, result.err) == (0, "")  # no JT503 / JT603 note
+    assert DATE_PLACEHOLDER in path.read_bytes()  # no date invented for an application never sent
+    assert run_cli(repo.root, "check").status == 0
+
+
+def _applied_then_pending(repo: Repo, *, commit_return: bool) -> None:
+    """Applied on 2026-10-01 (committed), back to PENDING on 2026-10-20 (committed, or only in the work tree)."""
+    repo.write(NAME, with_status("APPLIED", "2026-10-01", WITH_URL))
+    repo.commit("Applied", date="2026-10-01T10:00:00+00:00")
+    repo.write(NAME, with_status("PENDING", "2026-10-01", WITH_URL))
+    if commit_return:
+        repo.commit("Back to pending: the posting was re-opened", date="2026-10-20T10:00:00+00:00")
+
+
+@pytest.mark.parametrize("commit_return", [True, False])
+def test_applied_again_after_a_return_to_pending_gets_a_fresh_date_and_says_so(
+    repo: Repo, run_cli, commit_return: bool
+) -> None:
+    _applied_then_pending(repo, commit_return=commit_return)
+    before = (repo.applications / NAME).read_bytes()
+    today = datetime.date.today().isoformat()
+
+    result = run_cli(repo.root, "status", "reddit", "applied")
+
+    assert result.status == 0, result.err
+    assert result.out == (
+        f"applications/{NAME}: PENDING -> APPLIED; Application Date 2026-10-01 -> {today} "
+        "(a new application: the old date is from before the return to PENDING)\n"
+    )
+    after = (repo.applications / NAME).read_bytes()
+    assert changed_lines(before, after) == [(b"PENDING\n", b"APPLIED\n"), (b"2026-10-01\n", f"{today}\n".encode())]
+
+
+def test_a_date_written_after_the_return_to_pending_is_kept(repo: Repo, run_cli) -> None:
+    _applied_then_pending(repo, commit_return=True)
+    path = repo.write(NAME, with_status("PENDING", "2026-10-25", WITH_URL))  # written by hand since
+
+    result = run_cli(repo.root, "status", "reddit", "applied")
+
+    assert result.out == f"applications/{NAME}: PENDING -> APPLIED\n"
+    assert "## Application Date\n2026-10-25\n" in path.read_text()
+
+
+def test_a_reason_is_recorded_even_when_the_status_does_not_change(repo: Repo, run_cli) -> None:
+    path = repo.write(NAME, with_status("INTERVIEWING", "2026-11-02", WITH_URL))
+    before = path.read_bytes()
+    today = datetime.date.today().isoformat()
+
+    result = run_cli(repo.root, "status", "reddit", "interviewing", "--reason", "second round moved to Friday")
+
+    assert (result.status, result.err) == (0, "")
+    assert result.out == f"applications/{NAME}: already INTERVIEWING; reason added under ## Notes\n"
+    assert path.read_bytes() == before + f"\n- {today} INTERVIEWING: second round moved to Friday".encode()
+
+
+def test_an_accented_app_name_finds_the_folded_file(repo: Repo, run_cli) -> None:
+    path = repo.write("grune-energie-analyst.md", WITH_URL.replace("Reddit\n", "Grüne Energie\n", 1))
+
+    result = run_cli(repo.root, "status", "grüne", "rejected")
+
+    assert (result.status, result.out) == (0, "applications/grune-energie-analyst.md: PENDING -> REJECTED\n")
+    assert "### Application\nREJECTED\n" in path.read_text(encoding="utf-8")

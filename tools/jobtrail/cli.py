@@ -55,6 +55,12 @@ def _add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="fill company, position, URL, location, salary, date posted and description from a saved job page"
         " or its https:// address (its schema.org JobPosting)",
     )
+    parser.add_argument(
+        "--description",
+        metavar="FILE",
+        help="put the text of FILE (`-`: standard input) under ## Job Description, in a code fence that no"
+        " ``` inside it can close (wins over --from's)",
+    )
 
 
 def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

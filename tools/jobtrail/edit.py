@@ -98,18 +98,21 @@ def insert_line(data: bytes, after: int, text: str) -> bytes:
 NOTES = "Notes"
 
 
-def set_status(data: bytes, app: Application, status: str, *, fill_date: datetime.date | None = None) -> bytes:
+def set_status(
+    data: bytes, app: Application, status: str, *, fill_date: datetime.date | None = None, stale_date: bool = False
+) -> bytes:
     """``data`` with the status value replaced by ``status``.
 
     With ``fill_date``, an Application Date that is still a placeholder becomes
-    that date too. ``app`` must be ``data`` parsed.
+    that date too, and so does a real one when ``stale_date`` says it belongs to
+    an earlier round. ``app`` must be ``data`` parsed.
     """
     value = app.status_value
     if value is None:
         raise EditError(f"no status under `## {STATUS}` / `### {STATUS_ENTRY}`: add the status line there")
     edited = replace_value(data, value, status)
     date = app.value(APPLICATION_DATE)
-    if fill_date is not None and date is not None and is_placeholder(date.text):
+    if fill_date is not None and date is not None and (stale_date or is_placeholder(date.text)):
         edited = replace_value(edited, date, fill_date.isoformat())
     return edited
 

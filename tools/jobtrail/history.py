@@ -49,6 +49,13 @@ class ApplicationHistory:
     def applied_on(self, applied: str = "APPLIED") -> datetime.date | None:
         return next((change.date for change in self.changes if change.status == applied), None)
 
+    def returned_on(self, initial: str) -> datetime.date | None:
+        """When the status last came back to ``initial`` (PENDING) after leaving it; None if it never did."""
+        for earlier, later in reversed(list(zip(self.changes, self.changes[1:], strict=False))):
+            if later.status == initial and earlier.status != initial:
+                return later.date
+        return None
+
 
 @dataclass(frozen=True)
 class RepositoryHistory:

@@ -70,10 +70,45 @@ def _from_page(args: argparse.Namespace) -> Filled:
     return Filled(company, position, url, front_matter, description or None)
 
 
+def read_description(source: str, max_bytes: int) -> str:
+    """The text of ``--description FILE`` (``-``: standard input): UTF-8, at most ``max_bytes``, not empty."""
+    shown = "standard input" if source == "-" else source
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(max_bytes + 1)
+        else:
+            with open(source, "rb") as handle:
+                data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise JobtrailError(
+            f"--description {source}: no such file: give a text file, or - for standard input"
+        ) from None
+    except IsADirectoryError:
+        raise JobtrailError(f"--description {source}: is a folder: give a text file") from None
+    except OSError as exc:
+        raise JobtrailError(f"--description {source}: cannot read it ({exc.strerror})") from None
+    if len(data) > max_bytes:
+        raise JobtrailError(f"--description: {shown} is larger than {max_bytes:,} bytes (max_file_bytes)")
+    if b"\0" in data:
+        raise JobtrailError(f"--description: {shown} is not text (it holds a NUL byte)")
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise JobtrailError(f"--description: {shown} is not UTF-8 (line {line}): save it as UTF-8") from None
+    text = text.strip("\r\n")
+    if not text.strip():
+        raise JobtrailError(f"--description: {shown} is empty: nothing to put under ## Job Description")
+    return text
+
+
 def run(args: argparse.Namespace) -> int:
     root = find_root()
     config = load_config(root)
+    description = read_description(args.description, config.max_file_bytes) if args.description is not None else None
     filled = _from_page(args) if args.page is not None else _from_arguments(args)
+    if description is not None:
+        filled = filled._replace(description=description)
     company, position, url = filled.company, filled.position, filled.url
     if url is not None and (why := url_problem(url)) is not None:
         raise UsageError(f"--url `{url}`: {why}: give the listing's https:// address")

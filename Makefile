@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test watch bench fuzz lint clean
+.PHONY: run preflight test watch bench fuzz lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 # `jobtrail init --hooks` checks every precondition (core.hooksPath, a bare repository, hooks of
 # another tool) before it writes anything, and says what to do.
-run: $(VENV)/.installed
+# Before anything is written: git's core.hooksPath set by another tool (husky, say) would make
+# pre-commit refuse to install and git skip jobtrail's hooks.
+preflight:
+	@if hooks=$$(git config --get core.hooksPath); then \
+	    echo "make run: git's core.hooksPath is set to $$hooks (another tool manages the git hooks), so git would not run jobtrail's." >&2; \
+	    echo "Unset it (\`git config --unset core.hooksPath\`, with --global if it is set there) and run \`make run\` again. Nothing was changed." >&2; \
+	    exit 1; fi
+
+run: preflight $(VENV)/.installed
 	@$(BIN)/jobtrail init --hooks
 	@$(BIN)/jobtrail index
 	@echo "jobtrail is $(CURDIR)/$(BIN)/jobtrail: \`. $(BIN)/activate\` puts it on PATH in this shell."

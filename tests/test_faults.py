@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -150,3 +153,96 @@ def test_a_killed_index_never_leaves_a_lock_that_blocks_the_next_one(repo: Repo)
     process.wait()
     done = subprocess.run([sys.executable, "-m", "jobtrail", "index"], cwd=repo.root, capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+# --- what the machine refuses: a read-only checkout -------------------------------------------
+
+# Root ignores file modes; without these capabilities (dropped for the child only) it obeys them.
+IGNORES_MODES = "-dac_override,-dac_read_search,-fowner,-linux_immutable"
+
+
+def unprivileged(folder: Path) -> list[str]:
+    """A command prefix under which ``folder``'s modes hold, even for root; skips when there is none."""
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: file modes cannot be made to hold")
+        prefix = ["setpriv", f"--bounding-set={IGNORES_MODES}", "--"]
+    probe = subprocess.run([*prefix, "sh", "-c", f"touch '{folder}/probe'"], capture_output=True)
+    if probe.returncode == 0:
+        pytest.skip("this machine lets the test write into a read-only folder")
+    return prefix
+
+
+def read_only(root: Path) -> None:
+    for folder, folders, files in os.walk(root):
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o444)
+        os.chmod(folder, 0o555)
+
+
+def writable(root: Path) -> None:
+    for folder, folders, files in os.walk(root):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
+
+
+@pytest.fixture
+def read_only_checkout(repo: Repo) -> Iterator[tuple[Repo, list[str]]]:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    read_only(repo.root)
+    try:
+        yield repo, unprivileged(repo.root)
+    finally:
+        writable(repo.root)
+
+
+def test_a_read_only_checkout_says_what_it_cannot_write_and_exits_1(
+    read_only_checkout: tuple[Repo, list[str]],
+) -> None:
+    repo, prefix = read_only_checkout
+    before = {path: path.read_bytes() for path in repo.root.rglob("*") if path.is_file()}
+
+    for argv in (["index"], ["status", "reddit", "APPLIED"], ["new", "Acme", "Engineer"], ["init"]):
+        done = subprocess.run(
+            [*prefix, sys.executable, "-m", "jobtrail", *argv], cwd=repo.root, capture_output=True, text=True
+        )
+        assert done.returncode == 1, (argv, done.stderr)
+        assert "Traceback" not in done.stderr and "bug" not in done.stderr, (argv, done.stderr)
+        assert done.stderr.startswith("jobtrail: error: ") and "(Permission denied)" in done.stderr, done.stderr
+
+    for argv in (["check"], ["list"], ["history"], ["index", "--check"]):  # reading needs no write
+        done = subprocess.run(
+            [*prefix, sys.executable, "-m", "jobtrail", *argv], cwd=repo.root, capture_output=True, text=True
+        )
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr, (argv, done.stderr)
+    assert {path: path.read_bytes() for path in repo.root.rglob("*") if path.is_file()} == before
+
+
+def test_the_watcher_in_a_read_only_checkout_says_it_cannot_write_not_that_it_is_a_bug(
+    read_only_checkout: tuple[Repo, list[str]],
+) -> None:
+    repo, prefix = read_only_checkout
+    child = subprocess.Popen(
+        [*prefix, sys.executable, "-m", "jobtrail", "watch"],
+        cwd=repo.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    stream = child.stdout
+    assert stream is not None
+    threading.Thread(target=lambda: lines.extend(iter(stream.readline, "")), daemon=True).start()
+    try:
+        deadline = time.monotonic() + 30
+        while not any(" start: " in line for line in lines) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        child.send_signal(signal.SIGINT)
+        child.wait(timeout=10)
+    output = "".join(lines)
+    assert "cannot write (Permission denied)" in output, output
+    assert "bug" not in output and "Traceback" not in output, output
+    assert child.returncode == 0

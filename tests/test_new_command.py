@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -348,3 +351,40 @@ def test_a_bad_description_file_is_a_clear_error_and_creates_nothing(
     assert result.status == 1
     assert message in result.err and "Traceback" not in result.err
     assert sorted(path.name for path in repo.applications.iterdir()) == before
+
+
+def c_locale() -> dict[str, str]:
+    """The C locale with no UTF-8 mode and no coercion: Python decodes the command line as ASCII."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("LC_", "LANG", "PYTHONIO"))}
+    return {**env, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+
+
+def test_in_the_c_locale_accented_names_are_written_as_utf_8(repo: Repo) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "jobtrail", "new", "Zoë", "Rôle", "--url", "https://zoë.example/"],
+        cwd=repo.root,
+        capture_output=True,
+        env=c_locale(),
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == b"applications/zoe-role.md\n"
+    app = parse_bytes("x", (repo.applications / "zoe-role.md").read_bytes())
+    assert (app.company, app.position) == ("Zoë", "Rôle")
+    listed = subprocess.run(
+        [sys.executable, "-m", "jobtrail", "status", "zoe", "APPLIED"],
+        cwd=repo.root,
+        capture_output=True,
+        env=c_locale(),
+    )
+    assert listed.returncode == 0, listed.stderr
+
+
+def test_in_the_c_locale_a_name_that_is_not_utf_8_is_a_usage_error(repo: Repo) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "jobtrail", "new", b"Zo\xeb", "X"], cwd=repo.root, capture_output=True, env=c_locale()
+    )
+
+    assert done.returncode == 2
+    assert done.stderr == b"jobtrail: error: COMPANY is not UTF-8 text: type it in a UTF-8 terminal\n"
+    assert sorted(path.name for path in repo.applications.iterdir()) == [Path(REDDIT).name]

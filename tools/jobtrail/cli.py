@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import io
+import os
 import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .errors import JobtrailError
+from .errors import JobtrailError, UsageError, from_environment
 
 
 def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -180,6 +181,33 @@ def _report_crash(exc: BaseException) -> int:
     return 3
 
 
+# Arguments that are text to write into a file, not paths to open.
+TEXT_ARGUMENTS = ("company", "position", "url", "status", "reason")
+
+
+def _as_text(value: str, name: str) -> str:
+    """A typed argument as the UTF-8 text it is, whatever the locale.
+
+    Under ``LC_ALL=C`` Python decodes ``Zoë`` from the command line as ASCII with
+    lone surrogates; its bytes are UTF-8 all the same. (Paths keep their bytes.)
+    """
+    if not any("\udc80" <= char <= "\udcff" for char in value):
+        return value
+    try:
+        return os.fsencode(value).decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{name.upper()} is not UTF-8 text: type it in a UTF-8 terminal") from None
+
+
+def _text_arguments(args: argparse.Namespace) -> None:
+    for name in TEXT_ARGUMENTS:
+        value = getattr(args, name, None)
+        if isinstance(value, str):
+            setattr(args, name, _as_text(value, name))
+        elif isinstance(value, list):
+            setattr(args, name, [_as_text(item, name) if isinstance(item, str) else item for item in value])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # A file name that is not UTF-8 reaches us with lone surrogates; printed on a strict
     # UTF-8 terminal it would raise. Shown as `\udcff` instead, whatever the command.
@@ -188,6 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
+        _text_arguments(args)
         module = importlib.import_module(
             f"jobtrail.commands.{MODULES.get(args.command, args.command.replace('-', '_'))}"
         )
@@ -200,4 +229,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:
-        return _report_crash(exc)
+        refused = from_environment(exc)
+        if refused is None:
+            return _report_crash(exc)
+        print(f"jobtrail: error: {refused}", file=sys.stderr)
+        return refused.exit_code

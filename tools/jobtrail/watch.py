@@ -24,7 +24,7 @@ import time
 from .appcache import ApplicationCache
 from .config import DEFAULT_TEMPLATE_FILE, Config, load_config
 from .debounce import Debouncer
-from .errors import JobtrailError
+from .errors import JobtrailError, from_environment
 from .generated import regenerate
 from .observer import FolderObserver, Say
 from .render import HISTORY_FILE, INDEX_FILE
@@ -145,7 +145,8 @@ class Watcher:
         except JobtrailError as exc:
             return self._planner.failed(job, exc, self._generated(), bug=False)
         except Exception as exc:
-            return self._planner.failed(job, exc, self._generated(), bug=True)
+            refused = from_environment(exc)  # a read-only checkout, a full disk: not a bug
+            return self._planner.failed(job, refused or exc, self._generated(), bug=refused is None)
         return self._planner.regenerated(job, result, time.perf_counter() - started, self._generated())
 
     def _generated(self) -> dict[str, Signature]:

@@ -175,14 +175,14 @@ def unprivileged(folder: Path) -> list[str]:
 
 
 def read_only(root: Path) -> None:
-    for folder, folders, files in os.walk(root):
+    for folder, _folders, files in os.walk(root):
         for name in files:
             os.chmod(os.path.join(folder, name), 0o444)
         os.chmod(folder, 0o555)
 
 
 def writable(root: Path) -> None:
-    for folder, folders, files in os.walk(root):
+    for folder, _folders, files in os.walk(root):
         os.chmod(folder, 0o755)
         for name in files:
             os.chmod(os.path.join(folder, name), 0o644)

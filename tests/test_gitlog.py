@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import os
 import subprocess
@@ -347,3 +348,290 @@ def test_history_text_keeps_control_characters_from_the_terminal(repo: Repo, run
 
     assert "\x1b" not in text and "\x07" not in text and "Reddit [2J " in text
     assert data["applications"][0]["company"] == "Reddit\x1b[2J\x07"  # JSON keeps the text as it is
+
+
+# ---------------------------------------------------------------- SPEC section 4: every git graph
+
+
+def commit_holds(repo: Repo, commit: str, status: str) -> bool:
+    """Some application file in ``commit`` has ``status`` (property 2's check, on real commits)."""
+    names = repo.git("ls-tree", "-r", "--name-only", commit, "applications/").split()
+    return any(
+        f"### Application\n{status}\n" in repo.git("show", f"{commit}:{name}").replace("\r\n", "\n") for name in names
+    )
+
+
+def assert_spec_properties(repo: Repo, history: dict[str, list[tuple[str, str, str | None]]]) -> None:
+    """Properties 1 and 2 of every application: ends on the current status; each entry held by its commit."""
+    current = read_history(repository_at(str(repo.root)), today=TODAY)
+    for app in current.applications:
+        entries = history[app.path]
+        assert entries and entries[-1][0] == app.status, app.path
+        assert all(a[0] != b[0] for a, b in itertools.pairwise(entries)), app.path
+        for status, _date, commit in entries:
+            assert commit is None or commit_holds(repo, commit, status), (app.path, status, commit)
+
+
+def test_a_conflict_resolved_to_another_status_is_an_entry_of_the_merge(repo: Repo) -> None:
+    diverge(repo)  # main: WITHDRAWN (08-03), side: APPLIED (08-02)
+    with pytest.raises(subprocess.CalledProcessError):
+        repo.git("merge", "-q", "side")
+    repo.write(NAME, with_status("SCREENING"))
+    merge = repo.commit("merge: screening after all", date="2026-08-04T09:00:00+00:00")
+
+    history = history_of(repo)
+
+    assert history[f"applications/{NAME}"][-1] == ("SCREENING", "2026-08-04", merge)
+    assert_spec_properties(repo, history)
+
+
+def test_a_conflict_resolved_to_the_other_side_ends_on_that_side(repo: Repo) -> None:
+    diverge(repo)
+    side = repo.git("rev-parse", "side").strip()
+    with pytest.raises(subprocess.CalledProcessError):
+        repo.git("merge", "-q", "side")
+    repo.git("checkout", "--theirs", f"applications/{NAME}")
+    repo.commit("merge: applied", date="2026-08-04T09:00:00+00:00")
+
+    history = history_of(repo)
+
+    assert history[f"applications/{NAME}"][-1] == ("APPLIED", "2026-08-02", side)  # the branch commit, its date
+    assert_spec_properties(repo, history)
+
+
+def test_merge_strategy_ours_keeps_the_status_the_merge_holds(repo: Repo) -> None:
+    """The side's change is dated later than main's: sorted by time, it would end the history."""
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write(NAME, with_status("APPLIED"))
+    repo.commit("side", date="2026-08-05T09:00:00+00:00")
+    repo.git("checkout", "-q", "main")
+    repo.write(NAME, with_status("WITHDRAWN"))
+    withdrawn = repo.commit("main", date="2026-08-03T09:00:00+00:00")
+    repo.git("merge", "-q", "-s", "ours", "--no-edit", "side", date="2026-08-06T09:00:00+00:00")
+
+    history = history_of(repo)
+
+    assert history[f"applications/{NAME}"][0] == ("PENDING", "2026-08-01", first)
+    assert history[f"applications/{NAME}"][-1] == ("WITHDRAWN", "2026-08-03", withdrawn)
+    assert_spec_properties(repo, history)
+
+
+def test_a_file_kept_in_a_modify_delete_conflict_keeps_its_history(repo: Repo) -> None:
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write(NAME, with_status("APPLIED"))
+    applied = repo.commit("side", date="2026-08-02T09:00:00+00:00")
+    repo.git("checkout", "-q", "main")
+    repo.git("rm", "-q", f"applications/{NAME}")
+    repo.commit("main drops it", date="2026-08-03T09:00:00+00:00")
+    with pytest.raises(subprocess.CalledProcessError):
+        repo.git("merge", "-q", "side")
+    repo.git("add", f"applications/{NAME}")
+    repo.commit("merge: keep it", date="2026-08-04T09:00:00+00:00")
+
+    history = history_of(repo)
+
+    assert history[f"applications/{NAME}"] == [("PENDING", "2026-08-01", first), ("APPLIED", "2026-08-02", applied)]
+    assert_spec_properties(repo, history)
+
+
+def test_a_cherry_picked_status_change_is_one_entry(repo: Repo) -> None:
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write(NAME, with_status("APPLIED"))
+    applied = repo.commit("side: applied", date="2026-08-02T09:00:00+00:00")
+    repo.git("checkout", "-q", "main")
+    repo.git("cherry-pick", applied, date="2026-08-03T09:00:00+00:00")
+    repo.git("merge", "-q", "--no-edit", "side", date="2026-08-04T09:00:00+00:00")
+
+    history = history_of(repo)
+
+    assert [entry[0] for entry in history[f"applications/{NAME}"]] == ["PENDING", "APPLIED"]
+    assert history[f"applications/{NAME}"][0] == ("PENDING", "2026-08-01", first)
+    assert_spec_properties(repo, history)
+
+
+def test_the_same_edit_on_two_branches_is_one_entry(repo: Repo) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write(NAME, with_status("APPLIED", date="2026-07-30"))
+    repo.commit("side: applied", date="2026-08-02T09:00:00+00:00")
+    repo.git("checkout", "-q", "main")
+    repo.write(NAME, with_status("APPLIED", date="2026-07-30"))
+    repo.commit("main: applied too", date="2026-08-03T09:00:00+00:00")
+    repo.git("merge", "-q", "--no-edit", "side", date="2026-08-04T09:00:00+00:00")
+
+    history = history_of(repo)
+
+    assert [entry[:2] for entry in history[f"applications/{NAME}"]] == [
+        ("PENDING", "2026-08-01"),
+        ("APPLIED", "2026-07-30"),
+    ]
+    assert_spec_properties(repo, history)
+
+
+def test_entries_follow_ancestry_not_timestamps(repo: Repo) -> None:
+    """The SCREENING commit comes after the APPLIED one, from a time zone where it is an hour "earlier"."""
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED"))
+    applied = repo.commit("applied", date="2026-08-02T10:00:00+00:00")
+    repo.write(NAME, with_status("SCREENING"))
+    screening = repo.commit("screening", date="2026-08-02T11:30:00+02:00")  # 09:30 UTC
+
+    history = history_of(repo)
+
+    assert history[f"applications/{NAME}"] == [
+        ("PENDING", "2026-08-01", first),
+        ("APPLIED", "2026-08-02", applied),
+        ("SCREENING", "2026-08-02", screening),
+    ]
+
+
+def test_a_rebased_commit_with_an_older_author_date_keeps_its_place(repo: Repo) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write(NAME, with_status("REJECTED"))
+    repo.commit("side: rejected (written early)", date="2026-08-02T09:00:00+00:00")
+    repo.git("checkout", "-q", "main")
+    repo.write("acme.md", REDDIT.replace("Reddit\n", "Acme\n", 1))
+    repo.commit("main: acme", date="2026-08-05T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED", text=REDDIT.replace("## Notes\n", "## Notes\napplied\n")))
+    repo.commit("main: applied", date="2026-08-06T09:00:00+00:00")
+    repo.git("checkout", "-q", "side")
+    repo.git("rebase", "-q", "-X", "theirs", "main", date="2026-08-07T09:00:00+00:00")  # keeps the author date
+
+    history = history_of(repo)
+
+    assert [entry[0] for entry in history[f"applications/{NAME}"]] == ["PENDING", "APPLIED", "REJECTED"]
+    assert_spec_properties(repo, history)
+
+
+def test_only_the_first_applied_is_dated_by_the_application_date(repo: Repo, run_cli) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED", date="2026-07-30"))
+    applied = repo.commit("applied", date="2026-08-02T09:00:00+00:00")
+    repo.write(NAME, with_status("SCREENING", date="2026-07-30"))
+    repo.commit("screening", date="2026-08-05T09:00:00+00:00")
+    repo.git("revert", "--no-edit", "HEAD", date="2026-08-10T09:00:00+00:00")
+    reverted = repo.git("rev-parse", "HEAD").strip()
+
+    history = history_of(repo)[f"applications/{NAME}"]
+
+    assert history[1] == ("APPLIED", "2026-07-30", applied)
+    assert history[-1] == ("APPLIED", "2026-08-10", reverted)  # by its commit, not before the entry it follows
+
+
+def test_index_and_history_agree_on_the_applied_date(repo: Repo, run_cli) -> None:
+    """A mistyped Application Date (after the commit) is not the applied date anywhere."""
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED", date="2062-08-02"))
+    repo.commit("applied", date="2026-08-02T09:00:00+00:00")
+
+    assert run_cli(repo.root, "index").status in (0, 1)
+    index = (repo.root / "INDEX.md").read_text(encoding="utf-8")
+    listed = json.loads(run_cli(repo.root, "list", "--json").out)
+
+    assert "2062-08-02" not in index and "2026-08-02" in index
+    assert "2062" not in json.dumps(listed)
+
+
+def test_two_files_that_swap_names_keep_their_own_histories(repo: Repo) -> None:
+    repo.write("acme.md", REDDIT.replace("Reddit\n", "Acme\n", 1))
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED"))
+    applied = repo.commit("reddit applied", date="2026-08-02T09:00:00+00:00")
+    apps = repo.applications
+    (apps / NAME).rename(apps / "swap.tmp")
+    (apps / "acme.md").rename(apps / NAME)
+    (apps / "swap.tmp").rename(apps / "acme.md")
+    repo.commit("swap the names", date="2026-08-03T09:00:00+00:00")
+
+    history = history_of(repo)
+
+    assert history["applications/acme.md"] == [("PENDING", "2026-08-01", first), ("APPLIED", "2026-08-02", applied)]
+    assert history[f"applications/{NAME}"] == [("PENDING", "2026-08-01", first)]
+    assert_spec_properties(repo, history)
+
+
+def cold_history(repo: Repo | Path) -> dict[str, list[tuple[str, str, str | None]]]:
+    root = repo.root if isinstance(repo, Repo) else repo
+    for part in (root / ".git" / "jobtrail").glob("history-*.json"):
+        part.unlink()
+    history = read_history(repository_at(str(root)), today=TODAY)
+    return {app.path: [(c.status, c.date.isoformat(), c.commit) for c in app.changes] for app in history.applications}
+
+
+def cached_history(root: Path) -> dict[str, list[tuple[str, str, str | None]]]:
+    history = read_history(repository_at(str(root)), today=TODAY)
+    return {app.path: [(c.status, c.date.isoformat(), c.commit) for c in app.changes] for app in history.applications}
+
+
+def test_the_cache_follows_git_fetch_deepen(repo: Repo, tmp_path: Path) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED"))
+    repo.commit("applied", date="2026-08-02T09:00:00+00:00")
+    repo.write(NAME, with_status("SCREENING"))
+    repo.commit("screening", date="2026-08-03T09:00:00+00:00")
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone))
+    assert len(cached_history(clone)[f"applications/{NAME}"]) == 1
+
+    git(clone, "fetch", "-q", "--deepen", "2")
+    deeper = cached_history(clone)
+
+    assert [entry[0] for entry in deeper[f"applications/{NAME}"]] == ["PENDING", "APPLIED", "SCREENING"]
+    assert deeper == cold_history(clone)
+
+
+def test_the_cache_follows_git_replace(repo: Repo) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED"))
+    applied = repo.commit("applied", date="2026-08-02T09:00:00+00:00")
+    repo.write(NAME, with_status("SCREENING"))
+    repo.commit("screening", date="2026-08-03T09:00:00+00:00")
+    assert len(cached_history(repo.root)[f"applications/{NAME}"]) == 3
+
+    repo.git("replace", "--graft", applied)  # `applied` without parents: history starts there
+    replaced = cached_history(repo.root)
+
+    assert [entry[0] for entry in replaced[f"applications/{NAME}"]] == ["APPLIED", "SCREENING"]
+    assert replaced == cold_history(repo)
+    repo.git("replace", "-d", applied)
+    assert len(cached_history(repo.root)[f"applications/{NAME}"]) == 3
+
+
+def test_shallow_json_says_so(repo: Repo, tmp_path: Path, run_cli) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED"))
+    repo.commit("applied", date="2026-08-02T09:00:00+00:00")
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone))
+
+    data = json.loads(run_cli(clone, "history", "--json").out)
+
+    assert data["shallow"] is True
+
+
+@pytest.mark.parametrize(
+    "move",
+    [
+        ["commit", "-q", "--amend", "--no-verify", "-m", "amended"],
+        ["reset", "-q", "--hard", "HEAD~3"],
+        ["checkout", "-q", "older"],
+    ],
+)
+def test_a_cached_answer_equals_a_cold_one_after_history_moves(repo: Repo, move: list[str]) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    for day, status in enumerate(["APPLIED", "SCREENING", "INTERVIEWING", "OFFER", "ACCEPTED"], start=2):
+        repo.write(NAME, with_status(status))
+        repo.commit(status, date=f"2026-08-0{day}T09:00:00+00:00")
+        if status == "SCREENING":
+            repo.git("branch", "older")
+    cached_history(repo.root)
+    if "--amend" in move:
+        repo.write(NAME, with_status("REJECTED"))
+        repo.git("add", "-A")
+    repo.git(*move, date="2026-08-09T09:00:00+00:00")
+
+    assert cached_history(repo.root) == cold_history(repo)

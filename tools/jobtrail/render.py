@@ -73,9 +73,11 @@ def _row(path: str, found: ApplicationHistory | None, app: Application | None, c
     position = (found.position if found else "") or (app.position if app else "")
     status = found.status if found and found.status else (app.status if app else "")
     changes = found.changes if found else ()
-    applied = iso_date(app.text(APPLICATION_DATE)) if app else None
-    if applied is None and found is not None:
-        applied = found.applied_on(APPLIED)
+    # The history's applied date, as HISTORY.md, list, stats and export show it (a mistyped or future
+    # Application Date falls back to the commit there); the file's own date only when no APPLIED was recorded.
+    applied = found.applied_on(APPLIED) if found is not None else None
+    if applied is None and app is not None:
+        applied = iso_date(app.text(APPLICATION_DATE))
     last_changed = found.last_changed if found and found.last_changed else (changes[-1].date if changes else None)
     return Row(path, company, position, _canonical(status, config), changes, applied, last_changed)
 

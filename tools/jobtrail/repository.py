@@ -10,6 +10,7 @@ a few small files and starts no process: ``jobtrail check`` runs on every commit
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 
 from .config import Config, load_config
@@ -25,6 +26,49 @@ GIT_OPERATIONS = {
     "REVERT_HEAD": "a revert",
     "BISECT_LOG": "a bisect",
 }
+
+
+_MAX_GRAPH_FILE = 64 << 20
+
+
+def _small_file(path: str) -> str | None:
+    """A regular file's content (hashed: a shallow file lists every boundary commit), else a marker."""
+    import hashlib
+
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"unreadable {exc.errno}"
+    with open(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_GRAPH_FILE:
+            return f"odd {info.st_mode} {info.st_size} {info.st_mtime_ns}"
+        return hashlib.sha1(handle.read(_MAX_GRAPH_FILE)).hexdigest()
+
+
+def _refs_under(common_dir: str, base: str) -> list[str]:
+    """``name sha`` of every ref under ``base`` (``refs/replace/``), loose and packed, sorted."""
+    refs: dict[str, str] = {}
+    packed = os.path.join(common_dir, "packed-refs")
+    prefix = " " + base
+    try:
+        with open(packed, "rb") as handle:
+            for raw in handle:
+                line = raw.decode("utf-8", "replace").rstrip("\n")
+                if prefix in line and not line.startswith(("#", "^")):
+                    sha, _, name = line.partition(" ")
+                    refs[name] = sha
+    except OSError:
+        pass
+    folder = os.path.join(common_dir, *base.strip("/").split("/"))
+    for top, _folders, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(top, name)
+            ref = os.path.relpath(path, common_dir).replace(os.sep, "/")
+            refs[ref] = _small_file(path) or ""
+    return sorted(f"{name} {sha}" for name, sha in refs.items())
 
 
 def operation_in_progress(git_dir: str) -> str | None:
@@ -80,6 +124,18 @@ class Repository:
     @property
     def shallow(self) -> bool:
         return os.path.exists(os.path.join(self.common_dir, "shallow"))
+
+    def graph_identity(self) -> list[object]:
+        """What, besides HEAD, decides which commits HEAD's history holds: a cached walk is valid only
+        while this is unchanged (``git fetch --deepen`` moves the shallow boundary, ``git replace``
+        and grafts change parents, without moving HEAD)."""
+        replace_base = os.environ.get("GIT_REPLACE_REF_BASE", "refs/replace/")
+        return [
+            _small_file(os.environ.get("GIT_SHALLOW_FILE") or os.path.join(self.common_dir, "shallow")),
+            _small_file(os.environ.get("GIT_GRAFT_FILE") or os.path.join(self.common_dir, "info", "grafts")),
+            os.environ.get("GIT_NO_REPLACE_OBJECTS"),
+            _refs_under(self.common_dir, replace_base),
+        ]
 
     def operation_in_progress(self) -> str | None:
         """``a merge``, ``a rebase``, ... when git is in the middle of one, else None."""

@@ -613,6 +613,21 @@ def test_shallow_json_says_so(repo: Repo, tmp_path: Path, run_cli) -> None:
     assert data["shallow"] is True
 
 
+def test_a_switch_back_to_a_branch_walked_before_is_answered_from_the_cache(repo: Repo) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    cached_history(repo.root)
+    repo.write(NAME, with_status("APPLIED"))
+    repo.commit("applied", date="2026-08-02T09:00:00+00:00")
+    on_main = cached_history(repo.root)
+    repo.git("checkout", "-q", "-b", "many")
+    repo.write("acme.md", REDDIT.replace("Reddit\n", "Acme\n", 1))
+    repo.commit("acme", date="2026-08-03T09:00:00+00:00")
+    cached_history(repo.root)
+    repo.git("checkout", "-q", "main")
+
+    assert cached_history(repo.root) == on_main == cold_history(repo)
+
+
 @pytest.mark.parametrize(
     "move",
     [

@@ -222,6 +222,7 @@ def test_first_parent_chain() -> None:
     graph.commit("m", ["c2", "s"], {})
     assert first_parent_chain(graph.commits, "m", 3) == ["m", "c2", "c1"]
     assert first_parent_chain(graph.commits, "m", 2) == ["m", "c2"]
+    assert first_parent_chain(graph.commits[1:], "m", 5) == ["m", "c2"]  # c1 is outside these commits
 
 
 # ---------------------------------------------------------------- random graphs
@@ -385,3 +386,18 @@ def test_every_history_ends_on_the_current_status_and_each_entry_is_held_by_its_
                 path,
                 event,
             )
+
+
+@given(st.lists(STEP, max_size=30), st.integers(0, 40))
+def test_a_walk_in_two_pieces_equals_one_walk(steps: list[tuple[str, int, str]], cut: int) -> None:
+    """What the cache relies on: a walk continued from the snapshots of an earlier one (property 8)."""
+    model, head = build(steps)
+    commits = model.graph.commits
+    cut = min(cut, len(commits))
+    earlier = walk(commits[:cut], model.graph.facts, STATUSES, {}, {commit.sha for commit in commits[:cut]})
+    before = {sha: dict(snapshot) for sha, snapshot in earlier.items()}
+
+    later = walk(commits[cut:], model.graph.facts, STATUSES, earlier, {head})
+
+    assert (later[head] if head in later else earlier[head]) == model.graph.walk(head)
+    assert earlier == before  # the snapshots given to a walk are never changed

@@ -281,7 +281,7 @@ def first_parent_chain(commits: Iterable[LogCommit], head: str, depth: int) -> l
     first_parent = {commit.sha: commit.parents[0] if commit.parents else None for commit in commits}
     chain: list[str] = []
     sha: str | None = head
-    while sha is not None and len(chain) < depth:
+    while sha is not None and sha in first_parent and len(chain) < depth:
         chain.append(sha)
         sha = first_parent.get(sha)
     return chain

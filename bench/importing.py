@@ -64,7 +64,9 @@ def sheet(rows: int) -> tuple[bytes, dict[str, list[tuple[str, str]]]]:
             cells[name] = day.strftime("%m/%d/%Y")
             timeline.append((status, day.isoformat()))
             day += datetime.timedelta(days=3 + number % 5)
-        column, final, word = ENDINGS[number % 3] if depth == 3 else (None, timeline[-1][0], timeline[-1][0].title())
+        column, final, word = (
+            ENDINGS[(number // 3) % 3] if depth == 3 else (None, timeline[-1][0], timeline[-1][0].title())
+        )
         if column:
             cells[column] = day.strftime("%m/%d/%Y")
             timeline.append((final, day.isoformat()))

@@ -33,21 +33,20 @@ def fill_template(template_text: str, values: Mapping[str, str]) -> bytes:
     heading or a code fence (``# Acme``, ```` ``` ````) is refused.
     """
     data = template_text.encode("utf-8")
-    structure = [
-        (heading.level, heading.text) for heading in parse_bytes("template", data, front_matter=False).headings
-    ]
+    app = parse_bytes("template", data, front_matter=False)
+    structure = [(heading.level, heading.text) for heading in app.headings]
     for name, text in values.items():
         if not text.strip() or "\n" in text or "\r" in text:
             raise FillError(f"{name} must be one line of text")
-        app = parse_bytes("template", data, front_matter=False)
         section = app.section(name)
         if section is None:
             raise TemplateError(f"the template has no `## {name}` section: add it to the template")
         value = section.value()
         if value is None:
             data = insert_line(data, section.heading.line, text)
+            app = parse_bytes("template", data, front_matter=False)  # lines below moved down: read them again
         else:
-            data = replace_value(data, value, text)
+            data = replace_value(data, value, text)  # within its line: every other value stays where it was
     filled = parse_bytes("new", data, front_matter=False)
     for name, text in values.items():
         if filled.text(name) != text.strip() or [(h.level, h.text) for h in filled.headings] != structure:

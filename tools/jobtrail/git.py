@@ -62,14 +62,6 @@ def run(cwd: str, *args: str, input: bytes | None = None, env: Mapping[str, str]
     return out
 
 
-def run_with_input(cwd: str, args: Sequence[str], data: bytes) -> bytes:
-    """``git ARGS`` in ``cwd`` reading ``data`` on its standard input (``fast-import``, ``mktree``)."""
-    status, out, err = _finished(cwd, args, input=data)
-    if status != 0:
-        raise _failure(cwd, args, err)
-    return out
-
-
 def succeeds(cwd: str, *args: str) -> bool:
     """Whether ``git ARGS`` exits 0 (a question such as ``merge-base --is-ancestor``)."""
     return _finished(cwd, args)[0] == 0

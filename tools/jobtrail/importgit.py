@@ -4,10 +4,10 @@ How (and why this way):
 - ``git fast-import`` builds every commit in one process (a commit per dated
   status change, oldest first, author date = the event's date at noon UTC,
   committer = now) on a temporary ref. Nothing the user sees changes yet.
-- The generated files are rendered for exactly that tree and history in a
-  temporary linked worktree (inside the git folder, hooks off) and committed on
-  top with ``mktree``/``commit-tree``, so the import's last commit carries fresh
-  INDEX.md and HISTORY.md, as the pre-commit hook would want.
+- The generated files are rendered for exactly that tree and history (its
+  files read from git, the history read as it will be at that commit, as the
+  pre-commit hook does) and committed on top with ``mktree``/``commit-tree``,
+  so the import's last commit carries fresh INDEX.md and HISTORY.md.
 - ``git update-ref HEAD NEW OLD`` moves the branch once, only if it is still
   where the import started: that is the import, all or nothing. A crash before
   it leaves the branch as it was (the objects are garbage git collects).
@@ -22,16 +22,17 @@ from __future__ import annotations
 
 import datetime
 import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 
 from . import git
 from .errors import JobtrailError
-from .generated import regenerate, render_repository
+from .generated import regenerate, render
+from .gitlog import read_history_at
 from .importplan import Plan
+from .parse import fields_of_application, parse_bytes
 from .render import HISTORY_FILE, INDEX_FILE
-from .repository import Repository, repository_at
+from .repository import Repository
+from .staging import REGULAR_FILES, clear_marks, read_blobs, tree_entries
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 GENERATED = (INDEX_FILE, HISTORY_FILE)
@@ -87,18 +88,24 @@ def fast_import_stream(plan: Plan, ref: str, parent: str | None, author: str, co
     return b"".join(chunks)
 
 
-def _render_generated(repo: Repository, commit: str, today: datetime.date) -> dict[str, bytes]:
-    """INDEX.md and HISTORY.md as they describe ``commit``: rendered in a temporary worktree of it."""
-    scratch = os.path.join(repo.git_dir, "jobtrail")
-    os.makedirs(scratch, exist_ok=True)
-    folder = tempfile.mkdtemp(prefix="import-", dir=scratch)
-    try:
-        git.run(repo.root, "-c", "core.hooksPath=/dev/null", "worktree", "add", "-q", "--detach", folder, commit)
-        return dict(render_repository(repository_at(folder), today).files)
-    finally:
-        git.output_or_none(repo.root, "worktree", "remove", "--force", folder)
-        shutil.rmtree(folder, ignore_errors=True)
-        git.output_or_none(repo.root, "worktree", "prune")
+def _render_generated(repo: Repository, commit: str, parents: list[str], today: datetime.date) -> dict[str, bytes]:
+    """INDEX.md and HISTORY.md as they read with ``commit`` checked out: its files (read from git,
+    never from the work tree, which holds none of them yet) and its history."""
+    folder = repo.config.applications_dir
+    entries = {
+        path: entry
+        for path, entry in tree_entries(repo, commit, folder).items()
+        if path.rpartition("/")[0] == folder and path.endswith(".md") and not path.rpartition("/")[2].startswith(".")
+    }
+    blobs = read_blobs(repo, {entry.sha for entry in entries.values() if entry.mode in REGULAR_FILES})
+    apps = {
+        path: parse_bytes(path, data)
+        for path, entry in entries.items()
+        if entry.mode in REGULAR_FILES and (data := blobs[entry.sha]) is not None
+    }
+    fields = {path: fields_of_application(app) for path, app in apps.items()}
+    history = read_history_at(repo, commit, parents, fields)
+    return dict(render(repo.config, history, apps, today).files)
 
 
 def _commit_generated(repo: Repository, parent: str, files: dict[str, bytes], source: str) -> str:
@@ -108,11 +115,11 @@ def _commit_generated(repo: Repository, parent: str, files: dict[str, bytes], so
         entry for entry in entries if entry and entry.split(b"\t", 1)[1].decode("utf-8", "surrogateescape") not in files
     ]
     for name, data in files.items():
-        blob = git.run_with_input(repo.root, ["hash-object", "-w", "--stdin"], data).decode().strip()
+        blob = git.run(repo.root, "hash-object", "-w", "--stdin", input=data).decode().strip()
         kept.append(f"100644 blob {blob}\t{name}".encode())
-    tree = git.run_with_input(repo.root, ["mktree", "-z"], b"\0".join(kept) + b"\0").decode().strip()
+    tree = git.run(repo.root, "mktree", "-z", input=b"\0".join(kept) + b"\0").decode().strip()
     message = f"Regenerate INDEX.md and HISTORY.md after importing {source}\n"
-    return git.run_with_input(repo.root, ["commit-tree", tree, "-p", parent], message.encode()).decode().strip()
+    return git.run(repo.root, "commit-tree", tree, "-p", parent, input=message.encode()).decode().strip()
 
 
 def _reset_generated(repo: Repository, old: str | None) -> None:
@@ -141,12 +148,12 @@ def write_import(repo: Repository, plan: Plan, source: str, today: datetime.date
     ref = f"refs/jobtrail/import-{os.getpid()}"
     stream = fast_import_stream(plan, ref, old, author, f"{committer_name} {committer_when}", source)
     try:
-        git.run_with_input(repo.root, ["fast-import", "--quiet", "--date-format=raw", "--force"], stream)
+        git.run(repo.root, "fast-import", "--quiet", "--date-format=raw", "--force", input=stream)
         last = git.run(repo.root, "rev-parse", "--verify", ref).decode().strip()
     finally:
         git.output_or_none(repo.root, "update-ref", "-d", ref)
     commits = plan.commits
-    files = _render_generated(repo, last, today)
+    files = _render_generated(repo, last, [old] if old else [], today)
     new = _commit_generated(repo, last, files, source)
     commits += 1
     expected = old or git.NULL_SHA
@@ -155,13 +162,16 @@ def write_import(repo: Repository, plan: Plan, source: str, today: datetime.date
             "the branch moved while importing (a commit made meanwhile?): nothing was imported; run it again"
         )
     _move_work_tree(repo, old, new)
-    # As the post-commit hook does: the work tree's generated files also show uncommitted changes.
-    regenerate(repo, wait_for_git=True)
+    # As after any commit: with uncommitted changes to applications, the work tree's generated
+    # files show them too (without any, they are the committed ones, fresh already).
+    if git.run(repo.root, "status", "--porcelain", "-z", "--untracked-files=all", "--", repo.applications_dir):
+        regenerate(repo, wait_for_git=True)
     return new, commits
 
 
 def _move_work_tree(repo: Repository, old: str | None, new: str) -> None:
     try:
+        clear_marks(repo)  # skip-worktree bits an interrupted commit left on the generated files
         _reset_generated(repo, old)
         git.run(repo.root, "read-tree", "-m", "-u", old or EMPTY_TREE, new)
     except JobtrailError as exc:

@@ -26,7 +26,7 @@ from .create import (
 )
 from .edit import EditError, replace_value, set_status
 from .errors import JobtrailError
-from .model import JOB_URL
+from .model import JOB_URL, Application
 from .parse import parse_bytes
 from .rules import NO_URL, CheckContext, check_application, url_problem
 from .sheet import Event, Incoming, RowProblem
@@ -124,9 +124,9 @@ def _fill(
     if incoming.notes:
         data = set_notes(data, incoming.notes)
     app = parse_bytes("new", data, front_matter=False)
+    job_url = app.value(JOB_URL)  # still where it is after set_status: its edits stay within their lines
     data = set_status(data, app, incoming.status, fill_date=applied)
     past_initial = incoming.status != config.workflow.initial
-    job_url = parse_bytes("new", data, front_matter=False).value(JOB_URL)
     if url is None and past_initial and job_url is not None and is_placeholder(job_url.text):
         data = replace_value(data, job_url, NO_URL)
     return with_front_matter(data, incoming.front_matter)
@@ -143,8 +143,8 @@ def _application_date(events: Sequence[Event], config: Config) -> datetime.date 
     return min(later) if later else None
 
 
-def _versions(final: bytes, events: Sequence[Event], path: str) -> tuple[Version, ...]:
-    app = parse_bytes(path, final)
+def _versions(final: bytes, app: Application, events: Sequence[Event]) -> tuple[Version, ...]:
+    """One version per event: ``final`` (parsed: ``app``) with the status of its time; the last is ``final``."""
     versions = []
     for index, event in enumerate(events):
         assert event.date is not None
@@ -254,7 +254,7 @@ def plan_import(
         # An exported file comes back as it was, problems included: say so rather than refuse it.
         notes += [f"as exported, it fails `jobtrail check`: {error.code} {error.message}" for error in errors]
         try:
-            versions = _versions(final, events, path)
+            versions = _versions(final, parsed, events)
         except EditError as exc:
             problems.append(RowProblem(item.where, f"cannot set its status: {exc}"))
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -107,6 +108,13 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
         return Result(status, captured.out, captured.err)
 
     yield run
+
+
+def gfm_links(markdown: str) -> list[str]:
+    """Every link target of ``markdown`` as GitHub renders it (cmark-gfm with its autolink extension)."""
+    import cmarkgfm
+
+    return re.findall(r'<a href="([^"]*)"', cmarkgfm.github_flavored_markdown_to_html(markdown))
 
 
 def reddit_text() -> str:

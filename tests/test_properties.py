@@ -15,7 +15,7 @@ import unicodedata
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import PROJECT, REDDIT
+from conftest import PROJECT, REDDIT, gfm_links
 from jobtrail.config import load_config
 from jobtrail.parse import parse_bytes, parse_text
 from jobtrail.problem import Problem
@@ -224,8 +224,13 @@ def test_documented_codes_were_found() -> None:
 
 # --- the renderer: whatever the files say, INDEX.md and HISTORY.md stay plain tables and text ---
 
+# What GitHub's autolink extension would make a link of, in pieces the draw can join.
+AUTOLINK_TOKENS = ["https://", "http://", "ftp://", "www.", "WWW.", "@", "evil@x.example", "mailto:", "xmpp:", "x.example"]
 CELL_TEXT = st.lists(
-    st.sampled_from(list("aZ09 |\\`*_[]()<>!&#~$:;/.-=\"'\t\n\r")) | st.sampled_from(HOSTILE_TOKENS), max_size=12
+    st.sampled_from(list("aZ09 |\\`*_[]()<>!&#~$:;/.-=\"'\t\n\r@\u200b\u2060"))
+    | st.sampled_from(HOSTILE_TOKENS)
+    | st.sampled_from(AUTOLINK_TOKENS),
+    max_size=12,
 ).map("".join)
 WORKFLOW_STATUSES = ["PENDING", "APPLIED", "SCREENING", "INTERVIEWING", "OFFER", "REJECTED", "GHOSTED", "Applied"]
 FILE_NAMES = st.text(
@@ -274,6 +279,8 @@ def test_property_rendering_never_yields_markup_a_broken_row_or_a_foreign_link(r
         assert not [token for token in tokens if token.type in ("html_inline", "html_block", "image")], text
         targets = [str(token.attrGet("href")) for token in tokens if token.type == "link_open"]
         assert all(target.startswith("applications/") for target in targets), targets
+        on_a_code_host = gfm_links(text)  # cmark-gfm with the autolink extension, as GitHub renders it
+        assert all(target.startswith("applications/") for target in on_a_code_host), on_a_code_host
         assert is_one_safe_line(text.replace("\n", " "))
         text.encode("utf-8")
     tables: list[list[int]] = []

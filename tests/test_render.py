@@ -19,6 +19,7 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from conftest import Repo, gfm_links, reddit_text
 from jobtrail.config import Config, Workflow, load_config
 from jobtrail.escape import inline, link
 from jobtrail.history import ApplicationHistory, RepositoryHistory, StatusChange
@@ -316,3 +317,30 @@ def test_closed_statuses_are_drawn_apart_from_the_pipeline() -> None:
     inside = chart.split('subgraph closed["Closed"]', 1)[1].split("    end", 1)[0]
     assert "REJECTED<br/>1 · from APPLIED" in inside and "APPLIED<br/>" not in inside
     assert "    pipeline ~~~ closed" in chart  # below the pipeline, not in it
+
+
+AUTOLINKED = ["https://tracker.example/x", "www.tracker.example", "evil@tracker.example", "xmpp:evil@tracker.example"]
+
+
+def test_bare_urls_hosts_and_addresses_never_become_links_on_a_code_host(repo: Repo, run_cli) -> None:
+    text = reddit_text().replace("Reddit\n", "See https://tracker.example/x now\n", 1)
+    text = text.replace("Senior Machine Learning Engineer, Safety\n", "www.tracker.example or evil@tracker.example\n")
+    text = "---\nnext_action: write to evil@tracker.example\nfollow_up: 2026-12-01\n---\n" + text
+    repo.write("tracker.md", text)
+    repo.write("odd.md", reddit_text().replace("\nPENDING\n", "\nhttps://tracker.example/status\n", 1))
+    repo.commit("hostile", date="2026-11-01T09:00:00+00:00")
+    assert run_cli(repo.root, "status", "tracker", "APPLIED", "--reason", "via xmpp:evil@tracker.example").status == 0
+    repo.commit("applied", date="2026-11-02T09:00:00+00:00")
+    assert run_cli(repo.root, "index").status in (0, 1)
+
+    for name in ("INDEX.md", "HISTORY.md"):
+        markdown = (repo.root / name).read_text(encoding="utf-8")
+        assert "tracker" in markdown, name
+        targets = gfm_links(markdown)
+        assert targets and all(target.startswith("applications/") for target in targets), (name, targets)
+
+
+@pytest.mark.parametrize("text", AUTOLINKED)
+def test_inline_text_is_never_autolinked(text: str) -> None:
+    assert gfm_links(f"| {inline(text)} |\n|---|\n| {inline(text)} |\n\n- {inline(text)}\n") == []
+    assert gfm_links(link(text, "applications/a.md")) == ["applications/a.md"]

@@ -1,7 +1,8 @@
 """Put text from application files into generated Markdown without letting it become markup.
 
 A company name such as ``Evil | Corp <script>alert(1)</script>`` must stay one
-table cell of plain text: no new cell, no new line, no HTML, no link.
+table cell of plain text: no new cell, no new line, no HTML, no link (not even
+one a code host's autolinking would make of a bare URL or an e-mail address).
 
 >>> inline("Evil | Corp <script>")
 'Evil \\\\| Corp \\\\<script\\\\>'
@@ -22,12 +23,22 @@ _MARKUP = re.compile(r"([\\`*_\[\]<>|&~$])")
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # A heading's closing sequence (`## Title #`) would swallow a trailing `#`.
 _TRAILING_HASHES = re.compile(r"(#+)$")
+# GitHub's autolink extension links bare URLs (`https://`), `www.` hosts and e-mail
+# addresses (also `mailto:` and `xmpp:` ones) in plain text. An escaped `:` or `.`
+# (the backslash does not show) stops the first two; an address needs a character
+# that does not show: a word joiner right after the `@` leaves it no domain.
+_URL_SCHEME = re.compile(r":(?=//)")
+_WWW = re.compile(r"(?i)(?<![0-9a-z])(www)\.")
+WORD_JOINER = "\u2060"
+# Characters that do not show, dropped from the text first (so only ours remain).
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 
 
 def inline(text: str) -> str:
     """``text`` as literal inline Markdown on one line (a table cell, a heading, a list item)."""
-    flat = " ".join(_CONTROLS.sub(" ", text).split())
+    flat = " ".join(_CONTROLS.sub(" ", _INVISIBLE.sub("", text)).split())
     escaped = _MARKUP.sub(r"\\\1", flat)
+    escaped = _WWW.sub(r"\1\\.", _URL_SCHEME.sub(r"\\:", escaped)).replace("@", "@" + WORD_JOINER)
     return _TRAILING_HASHES.sub(lambda match: "\\#" * len(match.group(1)), escaped)
 
 

@@ -225,7 +225,18 @@ def test_documented_codes_were_found() -> None:
 # --- the renderer: whatever the files say, INDEX.md and HISTORY.md stay plain tables and text ---
 
 # What GitHub's autolink extension would make a link of, in pieces the draw can join.
-AUTOLINK_TOKENS = ["https://", "http://", "ftp://", "www.", "WWW.", "@", "evil@x.example", "mailto:", "xmpp:", "x.example"]
+AUTOLINK_TOKENS = [
+    "https://",
+    "http://",
+    "ftp://",
+    "www.",
+    "WWW.",
+    "@",
+    "evil@x.example",
+    "mailto:",
+    "xmpp:",
+    "x.example",
+]
 CELL_TEXT = st.lists(
     st.sampled_from(list("aZ09 |\\`*_[]()<>!&#~$:;/.-=\"'\t\n\r@\u200b\u2060"))
     | st.sampled_from(HOSTILE_TOKENS)

@@ -52,6 +52,8 @@ def test_no_command_but_status_and_new_touches_an_application(repo: Repo, tmp_pa
         shutil.copyfile(CORPUS / name, repo.applications / name)
     repo.commit("applications", date="2026-11-01T10:00:00+00:00")
     (repo.applications / "uncommitted.md").write_bytes((CORPUS / "bom-only.md").read_bytes())
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Company,Position,Status,Date Applied\nImported Co,Engineer,Applied,2026-10-01\n")
     before = snapshot(repo.applications)
 
     for argv in (
@@ -74,6 +76,9 @@ def test_no_command_but_status_and_new_touches_an_application(repo: Repo, tmp_pa
         ["status", "latin1", "APPLIED"],  # refused: the file is not UTF-8
         ["new", "Hostile", "Values"],  # refused: the file exists
         ["new", "Brand New", "Engineer"],
+        ["import", "--dry-run", str(sheet)],
+        ["import", str(sheet)],  # adds a file, in commits of its own
+        ["import", str(sheet)],  # already here: nothing
     ):
         done = subprocess.run(
             [sys.executable, "-m", "jobtrail", *argv], cwd=repo.root, capture_output=True, timeout=120
@@ -81,8 +86,8 @@ def test_no_command_but_status_and_new_touches_an_application(repo: Repo, tmp_pa
         assert b"Traceback" not in done.stderr, argv
 
     after = snapshot(repo.applications)
-    assert set(after) - set(before) == {"brand-new-engineer.md"}
-    assert {name: after[name] for name in before} == before  # `new` only adds a file
+    assert set(after) - set(before) == {"brand-new-engineer.md", "imported-co-engineer.md"}
+    assert {name: after[name] for name in before} == before  # `new` and `import` only add files
 
     done = subprocess.run(
         [sys.executable, "-m", "jobtrail", "status", "crlf-bom", "REJECTED"], cwd=repo.root, capture_output=True

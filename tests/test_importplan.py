@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from jobtrail.config import Config
 from jobtrail.importplan import Existing, plan_import
 from jobtrail.parse import parse_bytes
+from jobtrail.rules import CheckContext, check_application
 from jobtrail.sheet import Event, Incoming
 from jobtrail.template import default_template_text, template_from_text
 
@@ -77,3 +81,47 @@ def test_one_version_per_event_the_last_is_the_file() -> None:
 def test_a_value_markdown_would_misread_is_a_row_problem() -> None:
     plan = plan_import([row("# Acme", "Engineer")], [], [], CONFIG, TODAY)
     assert plan.new == () and plan.problems[0].where == "row 2"
+
+
+STATUSES = CONFIG.workflow.statuses
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.text(st.characters(categories=("L", "N", "Zs", "P")), min_size=1, max_size=20),
+            st.lists(
+                st.tuples(st.sampled_from(STATUSES), st.dates(datetime.date(2020, 1, 1), TODAY) | st.none()),
+                min_size=1,
+                max_size=5,
+            ),
+            st.sampled_from(["", "https://jobs.example/1", "https://jobs.example/2"]),
+        ),
+        max_size=8,
+    )
+)
+def test_property_every_new_file_passes_check_and_replays_its_events(
+    rows: list[tuple[str, list[tuple[str, datetime.date | None]], str]],
+) -> None:
+    incoming = []
+    for number, (company, raw, url) in enumerate(rows):
+        events: list[Event] = []
+        for status, date in sorted(raw, key=lambda item: (item[1] is None, item[1] or TODAY)):
+            if not events or events[-1].status != status:
+                events.append(Event(status, date))
+        incoming.append(Incoming(f"row {number + 2}", company, "Engineer", url, events[-1].status, tuple(events)))
+
+    plan = plan_import(incoming, [], [], CONFIG, TODAY)
+
+    assert len(plan.new) + len(plan.same) + len({p.where for p in plan.problems}) == len(incoming)
+    assert len({app.path for app in plan.new}) == len(plan.new)
+    for app in plan.new:
+        statuses = [event.status for event in app.incoming.events]
+        assert [version.status for version in app.versions] == statuses
+        dates = [version.date for version in app.versions]
+        assert dates == sorted(dates) and dates[-1] <= TODAY
+        final = parse_bytes(app.path, app.versions[-1].data)
+        assert final.status == app.incoming.status
+        assert [p for p in check_application(final, CheckContext(CONFIG, TODAY)) if p.severity == "error"] == []
+        for version in app.versions:
+            assert parse_bytes(app.path, version.data).status == version.status

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 
 from . import git
 from .errors import JobtrailError
+from .files import locked
 from .generated import regenerate, render
 from .gitlog import read_history_at
 from .importplan import Plan
@@ -157,11 +158,14 @@ def write_import(repo: Repository, plan: Plan, source: str, today: datetime.date
     new = _commit_generated(repo, last, files, source)
     commits += 1
     expected = old or git.NULL_SHA
-    if not git.succeeds(repo.root, "update-ref", "-m", f"jobtrail import {source}", "HEAD", new, expected):
-        raise JobtrailError(
-            "the branch moved while importing (a commit made meanwhile?): nothing was imported; run it again"
-        )
-    _move_work_tree(repo, old, new)
+    # The lock every writer of INDEX.md takes (the watcher, the hooks): none rewrites the
+    # generated files between the move of the branch and the work tree following it.
+    with locked(os.path.join(repo.git_dir, "jobtrail-index.lock"), timeout=10, waiting_for="import"):
+        if not git.succeeds(repo.root, "update-ref", "-m", f"jobtrail import {source}", "HEAD", new, expected):
+            raise JobtrailError(
+                "the branch moved while importing (a commit made meanwhile?): nothing was imported; run it again"
+            )
+        _move_work_tree(repo, old, new)
     # As after any commit: with uncommitted changes to applications, the work tree's generated
     # files show them too (without any, they are the committed ones, fresh already).
     if git.run(repo.root, "status", "--porcelain", "-z", "--untracked-files=all", "--", repo.applications_dir):

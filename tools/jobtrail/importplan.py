@@ -154,15 +154,9 @@ def _versions(final: bytes, app: Application, events: Sequence[Event]) -> tuple[
 
 
 def _export_path(incoming: Incoming, folder: str) -> str | None:
-    """The path an exported application had, when it is a plain file name in the applications folder."""
-    if not incoming.path.startswith(f"{folder}/"):
-        return None
-    rest = incoming.path[len(folder) + 1 :].split("/")
-    if all(_SAFE_NAME.match(part) or re.fullmatch(r"[a-z0-9][a-z0-9._-]*", part) for part in rest[:-1]) and (
-        _SAFE_NAME.match(rest[-1])
-    ):
-        return incoming.path
-    return None
+    """The path an exported application had, when it is a file name fit for the applications folder."""
+    parent, _, name = incoming.path.rpartition("/")
+    return incoming.path if parent == folder and _SAFE_NAME.match(name) else None
 
 
 def plan_import(

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import REDDIT, Repo, agenda_repository, application
 from jobtrail.agenda import AgendaSource, agenda, follow_up_due, grouped, interview_of
@@ -231,3 +233,51 @@ def test_followed_up_refuses_front_matter_it_cannot_read(repo: Repo, run_cli) ->
     result = run_cli(repo.root, "followed-up", "reddit", "2026-11-01")
     assert result.status == 1 and "front matter cannot be read" in result.err
     assert path.read_text() == "---\nfollow_up: [unclosed\n---\n# Application Details\n"
+
+
+# ---------------------------------------------------------------- on any application
+
+DATES = st.dates(DAY(2026, 10, 1), DAY(2026, 12, 31))
+INTERVIEWS = st.lists(
+    st.one_of(
+        DATES,
+        st.builds(lambda day, hour: f"{day.isoformat()} {hour:02d}:30", DATES, st.integers(0, 23)),
+        st.builds(lambda day, minutes: {"date": day, "time": minutes}, DATES, st.integers(0, 24 * 60 - 1)),
+    ),
+    max_size=4,
+)
+STATUSES = st.sampled_from(
+    ["PENDING", "APPLIED", "SCREENING", "INTERVIEWING", "OFFER", "REJECTED", "GHOSTED", "(invalid)"]
+)
+
+
+@st.composite
+def sources(draw: st.DrawFn) -> AgendaSource:
+    front: dict[str, Any] = {}
+    for key in ("follow_up", "followed_up", "deadline"):
+        if draw(st.booleans()):
+            front[key] = draw(DATES)
+    if draw(st.booleans()):
+        front["interviews"] = draw(INTERVIEWS)
+    name = draw(st.sampled_from(["a", "b", "c", "d"]))
+    return AgendaSource(f"applications/{name}.md", name, "", draw(STATUSES), draw(st.none() | DATES), front)
+
+
+@given(st.lists(sources(), max_size=6, unique_by=lambda source: source.path), DATES)
+def test_property_the_agenda_is_sorted_and_lists_each_item_once(found: list[AgendaSource], today: DAY) -> None:
+    config = load_config(str(GOLDEN))
+    items = agenda(found, config, today)
+    assert [(item.date, item.time or datetime.time.min) for item in items] == sorted(
+        (item.date, item.time or datetime.time.min) for item in items
+    )
+    keys = [(item.path, item.key) for item in items]
+    assert len(keys) == len(set(keys))  # each application once per item
+    by_path = {source.path: source for source in found}
+    for item in items:
+        source = by_path[item.path]
+        assert source.status in config.workflow.active  # closed and unknown statuses have no agenda
+        assert item.overdue == (item.kind != "interview" and item.date < today)
+        assert item.kind != "interview" or item.date >= today  # a past interview has happened
+        done, due = source.front_matter.get("followed_up"), source.front_matter.get("follow_up")
+        if item.kind == "follow-up" and done is not None and due is not None and done >= due:
+            assert item.date > done  # a follow-up marked done is gone: the next one counts from it

@@ -9,7 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import reddit_text
-from jobtrail.edit import EditError, add_note, insert_line, line_spans, replace_value, set_status
+from jobtrail.edit import (
+    EditError,
+    add_note,
+    insert_line,
+    line_spans,
+    replace_value,
+    set_front_matter_value,
+    set_status,
+)
 from jobtrail.model import Value
 from jobtrail.parse import parse_bytes
 
@@ -119,3 +127,40 @@ def test_property_a_status_and_back_gives_the_original_bytes(
     back = set_status(there, parse_bytes("a.md", there), "PENDING")
     assert parse_bytes("a.md", there).status == status
     assert back == data
+
+
+FRONT_MATTERS = [
+    "",  # none: a block is added at the top
+    "---\ntags: [ml]\n---\n",  # the key is added at the end of the block
+    "---\nfollowed_up: 2026-10-01  # the last one\ntags: [ml]\n---\n",  # its line is rewritten
+]
+
+
+@given(
+    front=st.sampled_from(FRONT_MATTERS),
+    eol=st.sampled_from(["\n", "\r\n", "\r"]),
+    bom=st.booleans(),
+    final_newline=st.booleans(),
+)
+def test_set_front_matter_value_changes_one_line_whatever_the_file(
+    front: str, eol: str, bom: bool, final_newline: bool
+) -> None:
+    data = variant(front + reddit_text(), eol, bom, final_newline)
+    edited = set_front_matter_value(data, parse_bytes("a.md", data), "followed_up", "2026-11-20")
+
+    after = parse_bytes("a.md", edited)
+    assert after.front_matter["followed_up"] == datetime.date(2026, 11, 20)
+    assert after.status == "PENDING" and after.company == "Reddit"
+    old = data.removeprefix(b"\xef\xbb\xbf").split(eol.encode())
+    new = edited.removeprefix(b"\xef\xbb\xbf").split(eol.encode())
+    changed = [line for line in new if line not in old]
+    assert changed in ([b"followed_up: 2026-11-20"], [b"---", b"followed_up: 2026-11-20", b"---"])
+    assert len(new) - len(old) == (3 if not front else 1 if "followed_up" not in front else 0)
+    assert edited.startswith(b"\xef\xbb\xbf") == bom and edited.endswith(eol.encode()) == final_newline
+    assert [line for line in old if line not in new] in ([], [b"followed_up: 2026-10-01  # the last one"])
+
+
+def test_set_front_matter_value_refuses_a_value_on_several_lines() -> None:
+    data = b"---\nfollowed_up:\n  - 2026-10-01\n---\n# Application Details\n"
+    with pytest.raises(EditError, match="spans several lines"):
+        set_front_matter_value(data, parse_bytes("a.md", data), "followed_up", "2026-11-20")

@@ -23,13 +23,14 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .config import Config
-from .history import RepositoryHistory
-from .model import Application
 from .parse import iso_date
+
+if TYPE_CHECKING:  # `jobtrail check` reads interviews through this module: it imports no more than it needs
+    from .history import RepositoryHistory
+    from .model import Application
 
 INTERVIEW = "interview"
 DEADLINE = "deadline"
@@ -41,16 +42,14 @@ _DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 
 
-@dataclass(frozen=True)
-class Interview:
+class Interview(NamedTuple):
     date: datetime.date
     time: datetime.time | None
     with_: str
     kind: str
 
 
-@dataclass(frozen=True)
-class AgendaItem:
+class AgendaItem(NamedTuple):
     date: datetime.date
     time: datetime.time | None
     kind: str  # INTERVIEW, DEADLINE or FOLLOW_UP
@@ -90,8 +89,7 @@ class AgendaItem:
         }
 
 
-@dataclass(frozen=True)
-class AgendaSource:
+class AgendaSource(NamedTuple):
     """What the agenda needs to know about one application."""
 
     path: str

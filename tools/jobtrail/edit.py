@@ -12,7 +12,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from .model import APPLICATION_DATE, STATUS, STATUS_ENTRY, Application, Value
+from .model import APPLICATION_DATE, NOTES, STATUS, STATUS_ENTRY, Application, Value
 from .parse import BOM, YAML_INVALID, YAML_NOT_MAPPING, YAML_TOO_COMPLEX, YAML_UNCLOSED, YAML_UNSAFE
 from .template import is_placeholder
 
@@ -93,9 +93,6 @@ def insert_line(data: bytes, after: int, text: str) -> bytes:
     if span.ending_length:
         return data[: span.stop] + new + eol + data[span.stop :]
     return data[: span.end] + eol + new + data[span.end :]
-
-
-NOTES = "Notes"
 
 
 def set_status(

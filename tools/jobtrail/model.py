@@ -15,6 +15,7 @@ JOB_URL = "Job URL"
 STATUS = "Status"
 STATUS_ENTRY = "Application"
 APPLICATION_DATE = "Application Date"
+NOTES = "Notes"
 
 _NO_FRONT_MATTER: Mapping[str, Any] = {}  # shared and never changed: records are read-only
 

@@ -9,18 +9,19 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from .edit import NOTES
 from .history import StatusChange
-from .model import Application
+from .model import NOTES, Application
 from .parse import iso_date
 
-_REASON = re.compile(r"^\s*[-*+]\s+(\d{4}-\d{2}-\d{2})\s+([A-Za-z][A-Za-z0-9_-]*)\s*:\s*(\S.*?)\s*$")
+# One scan of the whole section, in C (a section can be long).
+_REASON = re.compile(
+    r"^[ \t]*[-*+][ \t]+(\d{4}-\d{2}-\d{2})[ \t]+([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$", re.MULTILINE
+)
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     date: datetime.date
     status: str  # upper case
     text: str
@@ -30,10 +31,9 @@ def reasons_in(app: Application | None) -> list[Reason]:
     """The dated status lines under ``## Notes``, in the order written."""
     section = app.section(NOTES) if app is not None else None
     found = []
-    for line in section.content if section else ():
-        match = _REASON.match(line)
-        day = iso_date(match.group(1)) if match else None
-        if match and day is not None:
+    for match in _REASON.finditer("\n".join(section.content) if section else ""):
+        day = iso_date(match.group(1))
+        if day is not None:
             found.append(Reason(day, match.group(2).upper(), match.group(3)))
     return found
 

@@ -367,7 +367,7 @@ def render_index(
     return "\n".join(lines)
 
 
-def _history_lines(row: Row, app: Application | None) -> list[str]:
+def _history_lines(row: Row, reasons: Sequence[str | None]) -> list[str]:
     """One line per change, with its reason; a finished stage says how many days it lasted (never fewer than 0).
 
     An APPLIED change is dated by the Application Date, which can be earlier than
@@ -376,7 +376,6 @@ def _history_lines(row: Row, app: Application | None) -> list[str]:
     if not row.changes:
         return ["No status recorded yet: the file has never had a valid status."]
     lines = []
-    reasons = reasons_for(row.changes, reasons_in(app))
     for change, following, reason in zip(row.changes, (*row.changes[1:], None), reasons, strict=True):
         lasted = f" ({_plural(max(0, (following.date - change.date).days), 'day')})" if following else ""
         because = f": {inline(reason)}" if reason else ""
@@ -384,7 +383,7 @@ def _history_lines(row: Row, app: Application | None) -> list[str]:
     return lines
 
 
-def _feed(rows: Sequence[Row], apps: Mapping[str, Application]) -> list[str]:
+def _feed(rows: Sequence[Row], reasons: Mapping[str, Sequence[str | None]]) -> list[str]:
     """The changes of the last weeks across all applications, newest first, under the Monday of their week.
 
     The weeks run up to the newest change (not the newest date in the history), so
@@ -398,8 +397,7 @@ def _feed(rows: Sequence[Row], apps: Mapping[str, Application]) -> list[str]:
     start = newest - datetime.timedelta(days=newest.weekday() + 7 * (FEED_WEEKS - 1))
     events = []
     for row in rows:
-        reasons = reasons_for(row.changes, reasons_in(apps.get(row.path)))
-        for index, (change, reason) in enumerate(zip(row.changes, reasons, strict=True)):
+        for index, (change, reason) in enumerate(zip(row.changes, reasons[row.path], strict=True)):
             if change.date >= start:
                 before = row.changes[index - 1].status if index else None
                 events.append((change.date, index, row, before, change.status, reason))
@@ -437,7 +435,8 @@ def render_history(
     lines += _notes(history)
     if not rows:
         return "\n".join([*lines, "No applications yet.", ""])
-    lines += _feed(rows, apps)
+    reasons = {row.path: reasons_for(row.changes, reasons_in(apps.get(row.path))) for row in rows}
+    lines += _feed(rows, reasons)
     lines += ["## Applications", ""]
     lines += [
         "Each application's status changes, oldest first, with the days spent in each status and the reason",
@@ -446,5 +445,5 @@ def render_history(
     ]
     for row in rows:
         lines += [f"### {link(row.label, row.path)}", ""]
-        lines += [*_history_lines(row, apps.get(row.path)), ""]
+        lines += [*_history_lines(row, reasons[row.path]), ""]
     return "\n".join(lines)

@@ -19,10 +19,8 @@ Definitions (docs/commands.md repeats them):
 from __future__ import annotations
 
 import datetime
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .config import Config
 from .history import ApplicationHistory, RepositoryHistory
@@ -35,15 +33,13 @@ GROUP_FIELDS = ("source", "resume")
 NOT_SET = "(not set)"
 
 
-@dataclass(frozen=True)
-class StageTime:
+class StageTime(NamedTuple):
     status: str
     median_days: float
     stays: int
 
 
-@dataclass(frozen=True)
-class GroupStats:
+class GroupStats(NamedTuple):
     """The response numbers of the applications sharing one front matter value."""
 
     value: str
@@ -56,8 +52,7 @@ class GroupStats:
         return self.responses / self.sent if self.sent else None
 
 
-@dataclass(frozen=True)
-class Stats:
+class Stats(NamedTuple):
     applications: int
     sent: int
     responses: int
@@ -107,8 +102,7 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-@dataclass(frozen=True)
-class _Stages:
+class _Stages(NamedTuple):
     """Where each status stands in the workflow."""
 
     active: tuple[str, ...]
@@ -147,7 +141,13 @@ def _days(start: datetime.date, end: datetime.date) -> int:
 
 
 def _median(values: Sequence[int]) -> float | None:
-    return float(statistics.median(values)) if values else None
+    """The median: the middle value, or the mean of the two middle ones (``statistics.median``, without its
+    import, which costs INDEX.md's regeneration more than the numbers do)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return float(ordered[middle]) if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _iso_week(day: datetime.date) -> str:
@@ -170,8 +170,7 @@ def _weeks(days: Sequence[datetime.date], until: datetime.date | None = None) ->
     return tuple(weeks)
 
 
-@dataclass(frozen=True)
-class _Outcome:
+class _Outcome(NamedTuple):
     """What one application's history says, in the terms above."""
 
     sent_on: datetime.date | None
@@ -256,7 +255,7 @@ def compute_stats(
         days_to_first_response=_median(timed),
         responses_timed=len(timed),
         days_in_stage=tuple(
-            StageTime(status, float(statistics.median(stays[status])), len(stays[status]))
+            StageTime(status, _median(stays[status]) or 0.0, len(stays[status]))
             for status in config.workflow.statuses
             if status in stays
         ),

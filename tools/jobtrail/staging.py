@@ -28,6 +28,7 @@ import sys
 from dataclasses import dataclass
 
 from . import git
+from .blobcache import BlobCache, fingerprint
 from .check import check_applications
 from .errors import JobtrailError
 from .files import UNREADABLE, display_path, locked, write_atomic
@@ -38,7 +39,7 @@ from .parse import Fields, fields_of_application, parse_bytes
 from .problem import Problem, error, has_errors
 from .render import HISTORY_FILE, INDEX_FILE
 from .repository import Repository
-from .rules import CheckContext
+from .rules import CheckContext, check_application
 
 GENERATED = (INDEX_FILE, HISTORY_FILE)
 REGULAR_FILES = ("100644", "100755")
@@ -206,14 +207,8 @@ def stage_generated(repo: Repository, *, made: str | None = None) -> Staged:
     before = tree_entries(repo, parents[0], folder) if parents else {}
     changed = {path for path, entry in files.items() if path not in before or before[path].sha != entry.sha}
 
-    blobs = read_blobs(repo, {entry.sha for entry in files.values() if entry.mode in REGULAR_FILES})
-    apps: dict[str, Application] = {}
-    for path, entry in files.items():
-        if entry.mode in REGULAR_FILES:
-            apps[path] = _application(path, entry, blobs[entry.sha], config.max_file_bytes)
-        else:  # a symlink is shown through its target, as in a checkout; a submodule is no file
-            message = "is a symlink or a submodule in git, not a file: commit the file itself"
-            apps[path] = Application(path=path, problems=(error(path, 1, UNREADABLE, message),), readable=False)
+    cache = BlobCache.load(repo.git_dir, fingerprint(config))
+    apps = _applications(repo, files, changed, cache)
 
     today = git.author_today(repo.root)
     changed_apps = [apps[path] for path in sorted(changed)]
@@ -229,7 +224,9 @@ def stage_generated(repo: Repository, *, made: str | None = None) -> Staged:
     commit = made or _commit_being_made(repo, tree, parents)
     fields: dict[str, Fields | None] = {path: fields_of_application(app) for path, app in apps.items()}
     history = read_history_at(repo, commit, parents, fields)
-    rendered = render(config, history, apps, today)
+    own = _own_problems(repo, files, apps, cache, CheckContext(config, history.newest or today))
+    rendered = render(config, history, apps, today, check_one=lambda app, _context: list(own[app.path]))
+    cache.save({(path, entry.sha) for path, entry in files.items()})
     stale = [
         name
         for name in GENERATED
@@ -238,6 +235,65 @@ def stage_generated(repo: Repository, *, made: str | None = None) -> Staged:
     if stale and not made:
         _write_into_index(repo, {name: rendered.files[name] for name in stale}, generated)
     return Staged(tuple(shown), tuple(stale), rendered)
+
+
+def _applications(
+    repo: Repository, files: dict[str, Entry], changed: set[str], cache: BlobCache
+) -> dict[str, Application]:
+    """Every staged application: parsed from its blob when it changed or is new to the cache.
+
+    The files this commit changes are parsed in full (their rules run); the
+    others may be the cache's slim versions (enough to render and compare).
+    """
+    max_bytes = repo.config.max_file_bytes
+    apps: dict[str, Application] = {}
+    wanted = {
+        path
+        for path, entry in files.items()
+        if entry.mode in REGULAR_FILES and (path in changed or (path, entry.sha) not in cache.apps)
+    }
+    blobs = read_blobs(repo, {files[path].sha for path in wanted})
+    for path, entry in files.items():
+        if path in wanted:
+            apps[path] = _application(path, entry, blobs[entry.sha], max_bytes)
+            cache.put((path, entry.sha), apps[path])
+        elif entry.mode in REGULAR_FILES:
+            apps[path] = cache.apps[(path, entry.sha)]
+        else:  # git records a symlink's target, a submodule's commit: no file version
+            message = "is a symlink or a submodule in git, not a file: commit the file itself"
+            apps[path] = Application(path=path, problems=(error(path, 1, UNREADABLE, message),), readable=False)
+    return apps
+
+
+def _own_problems(
+    repo: Repository,
+    files: dict[str, Entry],
+    apps: dict[str, Application],
+    cache: BlobCache,
+    context: CheckContext,
+) -> dict[str, tuple[Problem, ...]]:
+    """Each application's per-file problems as of ``context``: from the cache, else by the rules on the full file."""
+    day = context.today.isoformat()
+    own: dict[str, tuple[Problem, ...]] = {}
+    again: set[str] = set()
+    for path, app in apps.items():
+        entry = files[path]
+        found = cache.problems_on((path, entry.sha), day)
+        if found is not None:
+            own[path] = found
+        elif app.lines or not app.readable or entry.mode not in REGULAR_FILES:
+            own[path] = tuple(check_application(app, context))
+            cache.put_problems((path, entry.sha), day, own[path])
+        else:
+            again.add(path)
+    if again:  # slim versions: parse them in full once for this date
+        blobs = read_blobs(repo, {files[path].sha for path in again})
+        for path in again:
+            entry = files[path]
+            full = _application(path, entry, blobs[entry.sha], repo.config.max_file_bytes)
+            own[path] = tuple(check_application(full, context))
+            cache.put_problems((path, entry.sha), day, own[path])
+    return own
 
 
 def refresh_merge_commit(repo: Repository) -> tuple[str, ...]:

@@ -1,0 +1,102 @@
+"""Commit-loop timings: one application changed and committed, hooks and all.
+
+    python bench/commit.py --apps 1000 --commits 2000 [--runs 7]
+
+Builds a repository with bench/generate.py, sets it up as `make run` sets up
+this one (its .pre-commit-config.yaml, hooks/ and `jobtrail init --hooks`),
+makes one commit to warm the caches, then, for each run, changes one
+application and measures, as whole processes:
+- `pre-commit run` (the whole pre-commit stage: pre-commit's own start, its
+  stash, and jobtrail's hook), with the change staged;
+- `git commit` itself (pre-commit stage, the commit, the post-commit hook);
+- `jobtrail index` warm (nothing changed since the last run).
+Prints the median of each. Run it with bytecode writing on (the default; the
+first run compiles jobtrail).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.com",
+    "PRE_COMMIT_COLOR": "never",
+    "JOBTRAIL_PYTHON": sys.executable,
+}
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
+def run(cwd: Path, *args: str) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(list(args), cwd=cwd, env=ENV, capture_output=True, text=True)
+    took = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return took
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--apps", type=int, default=1000)
+    parser.add_argument("--commits", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--keep", type=Path, help="build the repository here and keep it")
+    args = parser.parse_args()
+    target = args.keep or Path(tempfile.mkdtemp(prefix="jobtrail-commit-bench-")) / "repo"
+    if not (target / ".git").exists():
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "generate.py"),
+                str(target),
+                "--apps",
+                str(args.apps),
+                "--commits",
+                str(args.commits),
+            ],
+            check=True,
+            capture_output=True,
+        )
+    for name in (".pre-commit-config.yaml", ".gitattributes"):
+        shutil.copyfile(PROJECT / name, target / name)
+    shutil.copytree(PROJECT / "hooks", target / "hooks", dirs_exist_ok=True)
+    run(target, sys.executable, "-m", "jobtrail", "init", "--hooks")
+    run(target, "git", "add", "-A")
+    cold = run(target, "git", "commit", "-q", "-m", "jobtrail set up")
+    # A file the generator left in PENDING: a change to it passes the checks.
+    pending = next(
+        path
+        for path in sorted((target / "applications").iterdir())
+        if "\nPENDING\n" in path.read_text(encoding="utf-8")
+    )
+    hook, commit, index = [], [], []
+    for number in range(args.runs):
+        with pending.open("a", encoding="utf-8") as handle:
+            handle.write(f"- bench note {number}\n")
+        run(target, "git", "add", str(pending))
+        hook.append(run(target, sys.executable, "-m", "pre_commit", "run"))
+        commit.append(run(target, "git", "commit", "-q", "-m", f"note {number}"))
+        index.append(run(target, sys.executable, "-m", "jobtrail", "index"))
+    print(f"{args.apps} applications / {args.commits} commits, {args.runs} runs, medians:")
+    print(f"first commit with the hooks (cold caches): {cold:.3f} s")
+    print(f"pre-commit run, one application changed: {statistics.median(hook):.3f} s")
+    print(f"git commit, one application changed (hooks included): {statistics.median(commit):.3f} s")
+    print(f"jobtrail index warm: {statistics.median(index):.3f} s")
+
+
+if __name__ == "__main__":
+    main()

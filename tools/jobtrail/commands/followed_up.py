@@ -11,13 +11,13 @@ import argparse
 import datetime
 import os
 
-from ..config import Config, load_config
+from ..config import load_config
 from ..edit import EditError, set_front_matter_value
 from ..errors import JobtrailError, UsageError
-from ..files import display_path, find_root, read_application, write_atomic
-from ..model import Application
+from ..files import display_path, find_root, write_atomic
 from ..parse import iso_date, parse_bytes
 from ..selection import resolve_app
+from .status import read_for_edit
 
 KEY = "followed_up"
 
@@ -31,16 +31,6 @@ def date_from_argument(text: str | None, today: datetime.date) -> datetime.date:
     if day > today:
         raise UsageError(f"{day.isoformat()} is after today: a follow-up is marked done once it is done")
     return day
-
-
-def read_for_edit(path: str, shown: str, config: Config) -> tuple[bytes, Application]:
-    data, problem = read_application(path, shown, config.root, config.max_file_bytes)
-    if data is None:
-        raise JobtrailError(problem.as_text() if problem else f"{shown}: cannot read the file")
-    app = parse_bytes(shown, data)
-    if not app.readable:
-        raise JobtrailError("; ".join(problem.as_text() for problem in app.problems))
-    return data, app
 
 
 def run(args: argparse.Namespace) -> int:

@@ -47,7 +47,8 @@ def reason_from_argument(text: str) -> str:
     return reason
 
 
-def _read(path: str, shown: str, config: Config) -> tuple[bytes, Application]:
+def read_for_edit(path: str, shown: str, config: Config) -> tuple[bytes, Application]:
+    """The file's bytes and the application parsed from them; a JobtrailError when it cannot be read."""
     data, problem = read_application(path, shown, config.root, config.max_file_bytes)
     if data is None:
         raise JobtrailError(problem.as_text() if problem else f"{shown}: cannot read the file")
@@ -113,13 +114,13 @@ def run(args: argparse.Namespace) -> int:
     reason = reason_from_argument(args.reason) if args.reason is not None else None
     path = resolve_app(config, args.app)
     shown = display_path(path, root)
-    data, app = _read(path, shown, config)
+    data, app = read_for_edit(path, shown, config)
     if app.status == status and reason is None:
         print(f"{shown}: already {status}; nothing changed")
         return 0
     stale = _stale_date(path, app, config) if status == APPLIED else None
     edited = _edit(data, app, shown, status, reason, stale is not None)
-    if _read(path, shown, config)[0] != data:
+    if read_for_edit(path, shown, config)[0] != data:
         raise JobtrailError(f"{shown}: the file changed while jobtrail was editing it: run the command again")
     write_atomic(os.path.realpath(path), edited)  # through a symlink: the link stays a link
     after = parse_bytes(shown, edited)

@@ -8,13 +8,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
-from conftest import Repo, git
+from conftest import PROJECT, Repo, git
 from jobtrail.config import DEFAULT_ACTIVE, DEFAULT_CLOSED, DEFAULT_FOLLOW_UP_DAYS, load_config
 from jobtrail.template import default_template_text
 
-MADE = (".gitattributes", ".pre-commit-config.yaml", "jobtrail.toml", "template.md", "applications/.gitkeep")
+MADE = (
+    ".gitattributes",
+    ".gitignore",
+    ".pre-commit-config.yaml",
+    "jobtrail.toml",
+    "template.md",
+    "applications/.gitkeep",
+)
 HOOKS = ("pre-commit", "post-commit", "post-merge", "post-checkout", "post-rewrite")
 
 
@@ -30,9 +38,9 @@ def test_init_a_new_folder_then_again(tmp_path: Path, run_cli) -> None:
     second = run_cli(target, "init")
 
     assert first.status == 0, first.err
-    assert [line.split()[0] for line in first.out.splitlines()[:-1]] == ["created"] * 6 + ["hooks"]
+    assert [line.split()[0] for line in first.out.splitlines()[:-1]] == ["created"] * 7 + ["hooks"]
     assert second.status == 0, second.err
-    assert [line.split()[0] for line in second.out.splitlines()[:-1]] == ["kept"] * 6 + ["hooks"]
+    assert [line.split()[0] for line in second.out.splitlines()[:-1]] == ["kept"] * 7 + ["hooks"]
     assert snapshot(target) == files
     for hook in ("pre-commit", "pre-merge-commit"):
         assert "pre-commit" in (target / ".git" / "hooks" / hook).read_text()
@@ -135,3 +143,48 @@ def test_without_git_every_command_says_to_install_it(tmp_path: Path, repo: Repo
             1,
             "jobtrail: error: git is not installed or not on PATH: install git first\n",
         )
+
+
+def listing(root: Path) -> list[str]:
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("kind", "where"), [("bare", "jobs"), ("bare", "hooks/jobs"), ("bare", "."), ("git", ".git/jobs")]
+)
+def test_init_in_a_bare_repository_or_a_git_folder_writes_nothing(
+    tmp_path: Path, run_cli, kind: str, where: str
+) -> None:
+    root = tmp_path / "repo"
+    git(tmp_path, "init", "-q", *(["--bare"] if kind == "bare" else []), str(root))
+    before = listing(root)
+
+    result = run_cli(root, "init", where)
+
+    assert result.status == 1
+    assert "bare repository or a git folder" in result.err and "nothing was changed" in result.err
+    assert listing(root) == before
+
+
+def test_jobtrails_temporary_files_are_ignored_by_git(tmp_path: Path, run_cli) -> None:
+    target = tmp_path / "search"
+    (target).mkdir()
+    (target / ".gitignore").write_bytes(b"*.log")  # the user's, without a final newline
+    assert run_cli(tmp_path, "init", "search").status == 0
+    assert (target / ".gitignore").read_bytes() == b"*.log\n# added by jobtrail init\n.*.tmp\n"
+    # What a writer killed before its rename leaves (files.write_atomic's names).
+    (target / ".INDEX.md.k2j4h1.tmp").write_bytes(b"half")
+    (target / "applications" / ".acme.md.x9y8z7.tmp").write_bytes(b"half")
+    (target / "applications" / "acme.md").write_bytes(b"kept")
+
+    git(target, "add", "-A")
+
+    staged = git(target, "diff", "--cached", "--name-only").split()
+    assert "applications/acme.md" in staged
+    assert not [name for name in staged if name.endswith(".tmp")], staged
+
+
+def test_this_repository_ignores_jobtrails_temporary_files() -> None:
+    for name in (".INDEX.md.k2j4h1.tmp", ".HISTORY.md.a.tmp", "applications/.reddit.md.x9y8z7.tmp"):
+        done = subprocess.run(["git", "check-ignore", "-q", "--no-index", name], cwd=PROJECT)
+        assert done.returncode == 0, name

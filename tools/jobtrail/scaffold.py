@@ -112,6 +112,17 @@ def gitattributes_text(applications_dir: str) -> str:
     )
 
 
+# A writer killed between writing its temporary file and renaming it leaves `.NAME.RANDOM.tmp`
+# beside the file (files.write_atomic): never to be committed by `git add -A`.
+GITIGNORE_LINES = (".*.tmp",)
+
+
+def gitignore_text() -> str:
+    return "# Temporary files a killed jobtrail may leave beside the file it was writing.\n" + "".join(
+        f"{line}\n" for line in GITIGNORE_LINES
+    )
+
+
 def missing_lines(existing: str, wanted: tuple[str, ...]) -> list[str]:
     present = {line.strip() for line in existing.splitlines()}
     return [line for line in wanted if line not in present]

@@ -20,6 +20,7 @@ from ..git import run as run_git
 from ..repository import repository_at
 from ..scaffold import (
     GIT_HOOKS,
+    GITIGNORE_LINES,
     HOOK_MARK,
     HOOK_TYPES,
     PYTHON_SETTING,
@@ -27,6 +28,7 @@ from ..scaffold import (
     git_hook_text,
     gitattributes_lines,
     gitattributes_text,
+    gitignore_text,
     missing_lines,
     pre_commit_config,
 )
@@ -44,19 +46,26 @@ def _create(target: str, name: str, text: str) -> str:
 
 
 def _gitattributes(target: str, applications_dir: str) -> str:
-    path = os.path.join(target, ".gitattributes")
+    return _with_lines(
+        target, ".gitattributes", gitattributes_text(applications_dir), gitattributes_lines(applications_dir)
+    )
+
+
+def _with_lines(target: str, name: str, text: str, lines: tuple[str, ...]) -> str:
+    """Create ``name`` holding ``text``, or add the ``lines`` it lacks at its end."""
+    path = os.path.join(target, name)
     if not os.path.exists(path):
-        return _create(target, ".gitattributes", gitattributes_text(applications_dir))
+        return _create(target, name, text)
     with open(path, "rb") as handle:
         data = handle.read()
-    missing = missing_lines(data.decode("utf-8", "replace"), gitattributes_lines(applications_dir))
+    missing = missing_lines(data.decode("utf-8", "replace"), lines)
     if not missing:
-        return "kept     .gitattributes (it has jobtrail's lines)"
+        return f"kept     {name} (it has jobtrail's lines)"
     eol = b"\r\n" if b"\r\n" in data else b"\n"
     ending = b"" if not data or data.endswith((b"\n", b"\r")) else eol
     added = eol.join(line.encode("utf-8") for line in ["# added by jobtrail init", *missing]) + eol
     write_atomic(path, data + ending + added)
-    return f"updated  .gitattributes (added {', '.join(missing)})"
+    return f"updated  {name} (added {', '.join(missing)})"
 
 
 def _make_folder(path: str, shown: str) -> None:
@@ -80,12 +89,16 @@ def _preconditions(target: str, *, hooks_only: bool) -> str | None:
     inside = os.path.isdir(target) and _git_answer(target, "rev-parse", "--git-dir") is not None
     if hooks_only and not inside:
         raise JobtrailError(f"{target} is not a git repository: run `jobtrail init` there first")
-    if inside and (
-        _git_answer(target, "rev-parse", "--is-bare-repository") == "true"
-        or _git_answer(target, "rev-parse", "--is-inside-git-dir") == "true"
-    ):
+    # A folder still to be made is judged by the nearest one that exists: `jobtrail init jobs`
+    # inside a bare repository (or inside .git) would put a repository into git's own folder.
+    probe = target
+    while not os.path.isdir(probe) and os.path.dirname(probe) != probe:
+        probe = os.path.dirname(probe)
+    in_git_folder = _git_answer(probe, "rev-parse", "--is-inside-git-dir") == "true"
+    if in_git_folder or (inside and _git_answer(target, "rev-parse", "--is-bare-repository") == "true"):
+        where = target if probe == target else f"{target} would be inside {probe}, which"
         raise JobtrailError(
-            f"{target} is a bare repository or a git folder: jobtrail needs a work tree to keep files in."
+            f"{where} is a bare repository or a git folder: jobtrail needs a work tree to keep files in."
             " Clone it (`git clone REPOSITORY jobs`) and run `jobtrail init jobs`; nothing was changed"
         )
     hooks_path = _git_answer(target if inside else os.path.dirname(target) or ".", "config", "--get", "core.hooksPath")
@@ -176,6 +189,7 @@ def run(args: argparse.Namespace) -> int:
         report.append(f"created  {config.applications_dir}/")
     report.append(_create(target, ".pre-commit-config.yaml", pre_commit_config(config.applications_dir)))
     report.append(_gitattributes(target, config.applications_dir))
+    report.append(_with_lines(target, ".gitignore", gitignore_text(), GITIGNORE_LINES))
     run_git(target, "config", PYTHON_SETTING, sys.executable)
     ensure_merge_driver(repository_at(target, config))
     report.append(_install_hooks(target))

@@ -12,6 +12,7 @@ from conftest import REDDIT, Repo, with_status
 from jobtrail import git as gitmodule
 from jobtrail.errors import JobtrailError
 from jobtrail.parse import parse_bytes
+from test_hooks import commit_regenerated, hooked, index_is_fresh, pre_commit_home, run_git  # noqa: F401 (fixtures)
 
 SHEETS = Path(__file__).parent / "fixtures" / "sheets"
 
@@ -297,3 +298,17 @@ def test_a_merge_in_progress_is_refused(started: Repo, run_cli) -> None:
     (started.root / ".git" / "MERGE_HEAD").write_text(committed(started)[0] + "\n")
     result = run_cli(started.root, "import", str(SHEETS / "huntr.csv"))
     assert result.status == 1 and "a merge is in progress" in result.err
+
+
+def test_with_the_hooks_installed_the_next_commit_goes_through_first_try(hooked: Repo, run_cli) -> None:
+    commit_regenerated(hooked, "start")
+    assert run_cli(hooked.root, "import", str(SHEETS / "hand-kept.csv")).status == 0
+    assert hooked.git("status", "--porcelain") == ""
+
+    assert run_cli(hooked.root, "status", "hooli", "offer").status == 0
+    done = run_git(hooked, "commit", "-q", "-am", "hooli offer")
+
+    assert done.returncode == 0, done.stdout
+    assert hooked.git("status", "--porcelain") == ""
+    assert index_is_fresh(hooked)
+    assert timelines(hooked, run_cli)["applications/hooli-site-reliability-engineer.md"][-1][0] == "OFFER"

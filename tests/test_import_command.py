@@ -12,7 +12,13 @@ from conftest import REDDIT, Repo, with_status
 from jobtrail import git as gitmodule
 from jobtrail.errors import JobtrailError
 from jobtrail.parse import parse_bytes
-from test_hooks import commit_regenerated, hooked, index_is_fresh, pre_commit_home, run_git  # noqa: F401 (fixtures)
+from test_hooks import (
+    commit_regenerated,
+    index_is_fresh,
+    pre_commit_home,  # noqa: F401 (a fixture `hooked` needs)
+    run_git,
+)
+from test_hooks import hooked as hooked_repo  # noqa: F401 (a fixture, requested by this name)
 
 SHEETS = Path(__file__).parent / "fixtures" / "sheets"
 
@@ -300,15 +306,18 @@ def test_a_merge_in_progress_is_refused(started: Repo, run_cli) -> None:
     assert result.status == 1 and "a merge is in progress" in result.err
 
 
-def test_with_the_hooks_installed_the_next_commit_goes_through_first_try(hooked: Repo, run_cli) -> None:
-    commit_regenerated(hooked, "start")
-    assert run_cli(hooked.root, "import", str(SHEETS / "hand-kept.csv")).status == 0
-    assert hooked.git("status", "--porcelain") == ""
+def test_with_the_hooks_installed_the_next_commit_goes_through_first_try(
+    request: pytest.FixtureRequest, run_cli
+) -> None:
+    repo: Repo = request.getfixturevalue("hooked_repo")  # test_hooks.hooked: this project's hooks installed
+    commit_regenerated(repo, "start")
+    assert run_cli(repo.root, "import", str(SHEETS / "hand-kept.csv")).status == 0
+    assert repo.git("status", "--porcelain") == ""
 
-    assert run_cli(hooked.root, "status", "hooli", "offer").status == 0
-    done = run_git(hooked, "commit", "-q", "-am", "hooli offer")
+    assert run_cli(repo.root, "status", "hooli", "offer").status == 0
+    done = run_git(repo, "commit", "-q", "-am", "hooli offer")
 
     assert done.returncode == 0, done.stdout
-    assert hooked.git("status", "--porcelain") == ""
-    assert index_is_fresh(hooked)
-    assert timelines(hooked, run_cli)["applications/hooli-site-reliability-engineer.md"][-1][0] == "OFFER"
+    assert repo.git("status", "--porcelain") == ""
+    assert index_is_fresh(repo)
+    assert timelines(repo, run_cli)["applications/hooli-site-reliability-engineer.md"][-1][0] == "OFFER"

@@ -247,3 +247,35 @@ def test_a_closed_status_needs_no_date_or_url_an_active_one_does(repo: Repo, run
     assert "applications/x.md" not in result.out
     assert {line.split(": ")[1].split()[0] for line in result.out.splitlines()} == {"JT503", "JT603"}
     assert all(line.startswith("applications/y.md:") for line in result.out.splitlines())
+
+
+def test_the_agendas_dated_keys_pass_in_every_documented_form(repo: Repo, run_cli) -> None:
+    keys = (
+        "interviews:\n  - 2026-12-03\n  - 2026-12-04 09:30\n  - {date: 2026-12-05, time: '14:30', with: Dana, kind: onsite}\n"
+        "  - {date: 2026-12-06, time: 14:30}\n"  # YAML reads an unquoted 14:30 as a number; it means the same
+        "deadline: 2026-12-10\nfollow_up: 2026-12-01\nfollowed_up: 2026-11-28\nnext_action: Send the take-home"
+    )
+    repo.write("x.md", front_matter(keys)(REDDIT.replace("Reddit\n", "Other\n", 1)))
+
+    result = run_cli(repo.root, "check", "applications/x.md")
+
+    assert result.out == "" and result.status == 0
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        ("interviews: [2026-12-03, soon]", "`soon` is not one"),
+        ("interviews:\n  - {date: 2026-12-03, time: noon}", "`date: 2026-12-03, time: noon` is not one"),
+        ("interviews: 2026-12-03", "front matter `interviews` must be a list"),
+        ("deadline: next week", "front matter `deadline` must be a date"),
+        ("followed_up: yes", "front matter `followed_up` must be a date"),
+        ("next_action: [call, write]", "front matter `next_action` must be text"),
+    ],
+)
+def test_the_agendas_dated_keys_are_checked(repo: Repo, run_cli, keys: str, message: str) -> None:
+    repo.write("x.md", front_matter(keys)(REDDIT.replace("Reddit\n", "Other\n", 1)))
+
+    result = run_cli(repo.root, "check", "applications/x.md")
+
+    assert result.status == 1 and "JT204" in result.out and message in result.out, result.out

@@ -305,16 +305,19 @@ def front_matter_fields(app: Application, context: CheckContext) -> Iterator[Pro
                 f"front matter `{key}` must be a date written YYYY-MM-DD",
             )
     interviews = metadata.get("interviews")
-    if interviews is not None and (
-        not isinstance(interviews, list) or any(interview_of(item) is None for item in interviews)
-    ):
-        yield error(
-            app.path,
-            _front_matter_line(app, "interviews"),
-            FM_TYPE,
-            "front matter `interviews` must be a list of `YYYY-MM-DD` or `YYYY-MM-DD HH:MM` dates"
-            " (or of mappings with `date`, `time`, `with`, `kind`)",
-        )
+    if interviews is not None:
+        unread = [item for item in interviews if interview_of(item) is None] if isinstance(interviews, list) else []
+        if unread or not isinstance(interviews, list):
+            first = unread[0] if unread else None
+            shown = ", ".join(f"{k}: {v}" for k, v in first.items()) if isinstance(first, dict) else str(first)
+            which = f" (`{quoted(shown)}` is not one)" if unread else ""
+            yield error(
+                app.path,
+                _front_matter_line(app, "interviews"),
+                FM_TYPE,
+                "front matter `interviews` must be a list of `YYYY-MM-DD` or `YYYY-MM-DD HH:MM` dates"
+                f" (or of mappings with `date`, `time`, `with`, `kind`){which}",
+            )
     action = metadata.get("next_action")
     if action is not None and not isinstance(action, str) and iso_date(action) is None:
         yield error(

@@ -1,7 +1,7 @@
 """Render a generated Markdown file (INDEX.md, HISTORY.md) as a code host shows it, for a screenshot.
 
-Development only, not part of the package: GitHub-flavoured tables through
-markdown-it-py (a test dependency), each ```mermaid block drawn by the real
+Development only, not part of the package: GitHub's own Markdown library
+(cmark-gfm, through cmarkgfm, a test dependency), each ```mermaid block drawn by the real
 Mermaid in the browser, and a GitHub-like stylesheet. Mermaid is not vendored:
 install it in a scratch folder outside the repository and pass its bundle.
 
@@ -14,10 +14,10 @@ install it in a scratch folder outside the repository and pass its bundle.
 from __future__ import annotations
 
 import argparse
-import html
 import pathlib
+import re
 
-from markdown_it import MarkdownIt
+import cmarkgfm
 
 STYLE = """
 body { font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif;
@@ -36,16 +36,9 @@ pre.mermaid { background: none; text-align: center; }
 
 
 def render(text: str, mermaid: str) -> str:
-    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-
-    def fence(renderer, tokens, index, options, env):  # type: ignore[no-untyped-def]
-        token = tokens[index]
-        if token.info.strip() == "mermaid":
-            return f'<pre class="mermaid">{html.escape(token.content)}</pre>\n'
-        return f"<pre><code>{html.escape(token.content)}</code></pre>\n"
-
-    md.add_render_rule("fence", fence)
-    body = md.render(text)
+    body = cmarkgfm.github_flavored_markdown_to_html(text)  # raw HTML is escaped, as code hosts sanitise it
+    # cmark-gfm writes a ```mermaid block as <pre lang="mermaid"><code>...; Mermaid draws <pre class="mermaid">.
+    body = re.sub(r'<pre lang="mermaid"><code>(.*?)</code></pre>', r'<pre class="mermaid">\1</pre>', body, flags=re.S)
     return (
         f'<!doctype html><meta charset="utf-8"><style>{STYLE}</style><main>{body}</main>'
         f'<script src="{pathlib.Path(mermaid).resolve().as_uri()}"></script>'

@@ -6,7 +6,10 @@ filled in days earlier), versions that do not parse, renames, and side
 branches merged back. It records what it wrote: the expected history of every
 application (`truth.json`), so a benchmark can prove its answers right.
 
-    python bench/generate.py DIR --apps 1000 --commits 10000 [--seed 1]
+    python bench/generate.py DIR --apps 1000 --commits 10000 [--seed 1] [--shard]
+
+``--shard`` puts each application in a folder of the month it was created in
+(``applications/2024-01/...``), as people with thousands of them do.
 """
 
 from __future__ import annotations
@@ -116,7 +119,7 @@ class SideBranch:
     commits_left: int = 0
 
 
-def generate(target: Path, apps: int, commits: int, seed: int) -> dict[str, object]:
+def generate(target: Path, apps: int, commits: int, seed: int, shard: bool = False) -> dict[str, object]:
     rng = random.Random(seed)
     writer = Writer()
     live: list[App] = []
@@ -170,7 +173,8 @@ def generate(target: Path, apps: int, commits: int, seed: int) -> dict[str, obje
         busy = set(id(app) for app in side.apps) if side else set()
         free = [app for app in live if id(app) not in busy]
         if len(live) < apps and (made < apps or rng.random() < 0.3):
-            app = App(len(live), f"applications/company-{len(live):05d}-engineer.md")
+            folder = f"applications/{day[:7]}" if shard else "applications"
+            app = App(len(live), f"{folder}/company-{len(live):05d}-engineer.md")
             live.append(app)
             blob = writer.blob(app.content())
             body.append(b"M 100644 :%d %s\n" % (blob, app.path.encode()))
@@ -182,7 +186,8 @@ def generate(target: Path, apps: int, commits: int, seed: int) -> dict[str, obje
             for app in rng.sample(free, k=min(len(free), rng.randint(1, 3))):
                 if rng.random() < 0.03:
                     old = app.path
-                    app.path = f"applications/company-{app.number:05d}-engineer-r{app.edits}.md"
+                    folder = app.path.rsplit("/", 1)[0]
+                    app.path = f"{folder}/company-{app.number:05d}-engineer-r{app.edits}.md"
                     body.append(f"R {old} {app.path}\n".encode())
                     renames += 1
                 change = edit(app, body, day)
@@ -225,11 +230,12 @@ def main() -> None:
     parser.add_argument("--apps", type=int, default=1000)
     parser.add_argument("--commits", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--shard", action="store_true", help="applications in applications/YYYY-MM/ folders")
     args = parser.parse_args()
     if args.target.exists() and any(args.target.iterdir()):
         raise SystemExit(f"{args.target} is not empty")
     os.environ.setdefault("GIT_CONFIG_NOSYSTEM", "1")
-    print(json.dumps(generate(args.target, args.apps, args.commits, args.seed)))
+    print(json.dumps(generate(args.target, args.apps, args.commits, args.seed, args.shard)))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import itertools
 import json
 import os
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo, diverge, git, reddit_text, with_status
-from jobtrail.gitlog import read_history
+from jobtrail.gitlog import Progress, read_history
 from jobtrail.repository import repository_at
 
 REDDIT = reddit_text()
@@ -650,3 +651,34 @@ def test_a_cached_answer_equals_a_cold_one_after_history_moves(repo: Repo, move:
     repo.git(*move, date="2026-08-09T09:00:00+00:00")
 
     assert cached_history(repo.root) == cold_history(repo)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_slow_walk_says_how_far_it_is_on_a_terminal_only() -> None:
+    now = [0.0]
+    terminal, pipe = Terminal(), io.StringIO()
+    shown, hidden = Progress(terminal, lambda: now[0]), Progress(pipe, lambda: now[0])
+    for commits in range(1, 2049):
+        now[0] = commits / 512  # 4 s in all
+        shown.update(commits)
+        hidden.update(commits)
+    shown.done(2048)
+    hidden.done(2048)
+
+    assert "jobtrail: reading the history: 1,024 commits (2 s)" in terminal.getvalue()
+    assert terminal.getvalue().endswith("2,048 commits, done\n")
+    assert "512 commits" not in terminal.getvalue()  # nothing in the first 2 s
+    assert pipe.getvalue() == ""
+
+
+def test_a_fast_walk_says_nothing() -> None:
+    terminal = Terminal()
+    progress = Progress(terminal, lambda: 1.0)
+    for commits in range(1, 5000):
+        progress.update(commits)
+    progress.done(4999)
+    assert terminal.getvalue() == ""

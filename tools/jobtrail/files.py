@@ -43,17 +43,53 @@ def repo_relative(path: str, root: str) -> str:
     return os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
 
 
+def is_application_name(relative: str) -> bool:
+    """Whether a path below the applications folder (``/``-separated) is an application:
+    a ``*.md`` file, at any depth, with no hidden part (``.drafts/``, ``.notes.md``)."""
+    parts = relative.split("/")
+    return parts[-1].endswith(".md") and all(part and not part.startswith(".") for part in parts)
+
+
+def is_application_path(path: str, folder: str) -> bool:
+    """Whether a repository path (as git spells it) is an application in ``folder``."""
+    return path.startswith(folder + "/") and is_application_name(path[len(folder) + 1 :])
+
+
 def application_paths(directory: str) -> list[str]:
-    """Every ``*.md`` file directly in the applications folder, sorted."""
-    try:
-        names = os.listdir(directory)
-    except FileNotFoundError:
-        return []
-    except OSError as exc:
-        raise JobtrailError(f"{directory}: cannot list the applications folder ({exc.strerror})") from None
-    return [
-        os.path.join(directory, name) for name in sorted(names) if name.endswith(".md") and not name.startswith(".")
-    ]
+    """Every application below the applications folder, sub-folders included, sorted by relative path.
+
+    A symlinked folder is not followed (a link to a parent would never end); a
+    symlinked file is listed, and its reading decides.
+    """
+    found: list[tuple[str, str]] = []
+    pending = [("", directory)]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise JobtrailError(f"{folder}: cannot list the applications folder ({exc.strerror})") from None
+        for entry in listed:
+            if entry.name.startswith("."):
+                continue
+            relative = prefix + entry.name
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                pending.append((relative + "/", entry.path))
+            elif entry.name.endswith(".md"):
+                found.append((relative, entry.path))
+    return [path for _, path in sorted(found)]
+
+
+def application_relative(path: str, directory: str, folder: str) -> str:
+    """``folder/sub/name.md`` for a path ``application_paths(directory)`` gave (no relpath: it is costly)."""
+    return folder + "/" + path[len(directory) :].lstrip(os.sep).replace(os.sep, "/")
 
 
 def read_application(path: str, shown: str, root: str, max_bytes: int) -> tuple[bytes | None, Problem | None]:

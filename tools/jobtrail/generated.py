@@ -17,7 +17,7 @@ from . import git
 from .check import check_applications, load_application
 from .config import Config
 from .errors import JobtrailError
-from .files import application_paths, locked, repo_relative, write_atomic
+from .files import application_paths, application_relative, locked, repo_relative, write_atomic
 from .gitlog import current_fields, read_history
 from .history import RepositoryHistory
 from .model import Application
@@ -71,7 +71,7 @@ def render_repository(repo: Repository, today: datetime.date, cache: Application
     apps: dict[str, Application] = {}
     by_path: dict[str, Application] = {}
     for path in application_paths(config.applications_path):
-        relative = f"{folder}/{os.path.basename(path)}"
+        relative = application_relative(path, config.applications_path, folder)
         apps[relative] = by_path[path] = load(path, relative, config)
     if cache:
         cache.keep_only(apps)

@@ -27,11 +27,12 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
+from typing import TextIO
 
 from . import git, historycache
 from .config import Config
 from .errors import JobtrailError
-from .files import application_paths, read_application
+from .files import application_paths, application_relative, is_application_path, read_application
 from .history import ApplicationHistory, RepositoryHistory, StatusChange
 from .logformat import FORMAT, RECORD, LogCommit, parse_log_record
 from .parse import Fields, read_fields, status_facts
@@ -142,31 +143,28 @@ def log_arguments(revisions: list[str]) -> list[str]:
 class Progress:
     """``jobtrail: reading the history: 12,000 commits`` on a terminal's stderr, once a walk is slow."""
 
-    def __init__(self) -> None:
-        self._started = time.monotonic()
+    def __init__(self, stream: TextIO | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self._stream = stream if stream is not None else sys.stderr
+        self._clock = clock
+        self._started = clock()
         self._next = self._started + PROGRESS_AFTER
         self._shown = False
-        self._terminal = sys.stderr.isatty()
+        self._terminal = self._stream.isatty()
 
     def update(self, commits: int) -> None:
         if not self._terminal or commits % 256:
             return
-        now = time.monotonic()
+        now = self._clock()
         if now >= self._next:
             self._next = now + 0.5
             self._shown = True
-            sys.stderr.write(f"\rjobtrail: reading the history: {commits:,} commits ({now - self._started:.0f} s)")
-            sys.stderr.flush()
+            self._stream.write(f"\rjobtrail: reading the history: {commits:,} commits ({now - self._started:.0f} s)")
+            self._stream.flush()
 
     def done(self, commits: int) -> None:
         if self._shown:
-            sys.stderr.write(f"\rjobtrail: reading the history: {commits:,} commits, done\n")
-            sys.stderr.flush()
-
-
-def is_application_path(path: str, folder: str) -> bool:
-    parent, _, name = path.rpartition("/")
-    return parent == folder and name.endswith(".md") and not name.startswith(".")
+            self._stream.write(f"\rjobtrail: reading the history: {commits:,} commits, done\n")
+            self._stream.flush()
 
 
 def _read_commits(repo: Repository, revisions: list[str], facts: dict[str, Facts]) -> list[LogCommit]:
@@ -323,7 +321,7 @@ def read_history(
     statuses = frozenset(config.workflow.statuses)
     applications: list[ApplicationHistory] = []
     for path in application_paths(config.applications_path):
-        relative = f"{config.applications_dir}/{os.path.basename(path)}"  # what repo_relative gives, without its cost
+        relative = application_relative(path, config.applications_path, config.applications_dir)
         fields = fields_of(path, relative, config)
         current_raw = (fields.status or "") if fields else ""
         current = known_status(current_raw, statuses)

@@ -22,9 +22,11 @@ def _listing(paths: list[str], root: str) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def _as_path(root: str, app: str) -> str | None:
-    """``app`` as an existing file: relative to the current folder, else to the repository root."""
-    for candidate in (os.path.abspath(app), os.path.join(root, app)):
+def _as_path(root: str, applications: str, app: str) -> str | None:
+    """``app`` as an existing file: relative to the current folder, the repository root or the
+    applications folder (``2026-11/acme``, ``.md`` optional, names one in a sub-folder)."""
+    below = os.path.join(applications, app if app.endswith(".md") else app + ".md")
+    for candidate in (os.path.abspath(app), os.path.join(root, app), below):
         if os.path.isfile(candidate):
             return os.path.abspath(candidate)
     return None
@@ -39,7 +41,7 @@ def resolve_app(config: Config, app: str) -> str:
     JobtrailError (exit 1) naming the candidates when there is none or more than one.
     """
     root = config.root
-    found = _as_path(root, app)
+    found = _as_path(root, config.applications_path, app)
     if found is not None:
         return found
     every = application_paths(config.applications_path)
@@ -49,8 +51,10 @@ def resolve_app(config: Config, app: str) -> str:
     if "/" in wanted or os.sep in wanted:
         raise JobtrailError(f"{app}: no such file: check the path, or give just the name, such as `{_stem(every[0])}`")
     exact = [path for path in every if _stem(path) == wanted]
-    if exact:
+    if len(exact) == 1:
         return os.path.abspath(exact[0])
+    if exact:  # the same name in two sub-folders
+        raise JobtrailError(f"`{app}` names {len(exact)} applications: {_listing(exact, root)}: give the path")
     query = fold(wanted)
     matches = [path for path in every if fold(_stem(path)).startswith(query)]
     if len(matches) == 1:

@@ -31,7 +31,7 @@ from . import git
 from .blobcache import BlobCache, fingerprint
 from .check import check_applications
 from .errors import JobtrailError
-from .files import UNREADABLE, display_path, locked, write_atomic
+from .files import UNREADABLE, display_path, is_application_path, locked, write_atomic
 from .generated import Rendered, render
 from .gitlog import read_history_at
 from .model import Application
@@ -107,11 +107,6 @@ def git_damaged(count: int) -> Exception:
         f"git cannot read {count} staged version(s) of the application files: run `git fsck`,"
         " or `git add` the files again"
     )
-
-
-def _is_application(path: str, folder: str) -> bool:
-    parent, _, name = path.rpartition("/")
-    return parent == folder and name.endswith(".md") and not name.startswith(".")
 
 
 def _parents(repo: Repository) -> list[str]:
@@ -203,7 +198,7 @@ def stage_generated(repo: Repository, *, made: str | None = None) -> Staged:
     entries = tree_entries(repo, tree, config.applications_dir, *GENERATED)
     generated = {name: entries.pop(name, None) for name in GENERATED}
     folder = config.applications_dir
-    files = {path: entry for path, entry in entries.items() if _is_application(path, folder)}
+    files = {path: entry for path, entry in entries.items() if is_application_path(path, folder)}
     before = tree_entries(repo, parents[0], folder) if parents else {}
     changed = {path for path, entry in files.items() if path not in before or before[path].sha != entry.sha}
 

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .files import is_application_name
 from .problem import Problem
 from .repository import GIT_OPERATIONS
 
@@ -63,11 +64,6 @@ def is_within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def is_application_name(name: str) -> bool:
-    """The rule of ``files.application_paths``: ``*.md``, not hidden."""
-    return name.endswith(".md") and not name.startswith(".")
-
-
 @dataclass(frozen=True)
 class WatchPlan:
     """Which folders to watch and which paths in them matter, for one root and configuration."""
@@ -85,7 +81,7 @@ class WatchPlan:
 
     def folders(self) -> set[tuple[str, bool]]:
         """``(folder, recursive)`` pairs to watch (some may not exist yet)."""
-        wanted = {(self.root, False), (self.applications, False), (self.git_dir, False), (self.common_dir, False)}
+        wanted = {(self.root, False), (self.applications, True), (self.git_dir, False), (self.common_dir, False)}
         wanted |= {(os.path.dirname(path), False) for path in self.settings}
         wanted.add((self.heads, True))  # branch names may contain slashes
         return wanted
@@ -118,8 +114,15 @@ def classify(plan: WatchPlan, path: str) -> tuple[str, str] | None:
     if not is_within(path, plan.root) or path == plan.root:
         return None
     label = os.path.relpath(path, plan.root).replace(os.sep, "/")
-    if folder == plan.applications:
-        return (label, APPLICATION) if is_application_name(name) else None
+    if is_within(folder, plan.applications):  # sub-folders hold applications too
+        below = os.path.relpath(path, plan.applications).replace(os.sep, "/")
+        if is_application_name(below):
+            return label, APPLICATION
+        # A sub-folder created, moved or removed (its files may come with it); a file named
+        # like `notes.txt` or anything hidden is none of ours.
+        if "." not in name and not any(part.startswith(".") for part in below.split("/")):
+            return label + "/", FOLDER
+        return None
     if path in plan.generated:
         return label, GENERATED
     if path in plan.settings:

@@ -132,10 +132,14 @@ def run(args: argparse.Namespace) -> int:
         raise JobtrailError(
             f"{config.applications_dir}: cannot make the applications folder ({exc.strerror})"
         ) from None
-    existing = [
-        load_application(other, display_path(other, root), config, front_matter=False)
-        for other in application_paths(config.applications_path)
-    ]
+    others = application_paths(config.applications_path)
+    same_name = [other for other in others if os.path.basename(other) == f"{slug}.md" and other != path]
+    if same_name:  # in a sub-folder: a second file of that name would make APP ambiguous
+        raise JobtrailError(
+            f"{display_path(same_name[0], root)} already exists: edit it, or give a more precise POSITION"
+            " to make a different file name"
+        )
+    existing = [load_application(other, display_path(other, root), config, front_matter=False) for other in others]
     try:
         create_exclusive(path, data)
     except FileExistsError:

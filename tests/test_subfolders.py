@@ -103,7 +103,8 @@ def test_the_watcher_sees_files_and_folders_below_applications(repo: Repo) -> No
     apps = str(repo.applications)
 
     assert classify(plan, os.path.join(apps, "2026-11", "acme.md")) == ("applications/2026-11/acme.md", APPLICATION)
-    assert classify(plan, os.path.join(apps, "2026-11")) == ("applications/2026-11/", FOLDER)
+    assert classify(plan, os.path.join(apps, "2026-11"), is_folder=True) == ("applications/2026-11/", FOLDER)
+    assert classify(plan, os.path.join(apps, "4913")) is None  # vim's test file, not a folder
     assert classify(plan, os.path.join(apps, "2026-11", "notes.txt")) is None
     assert classify(plan, os.path.join(apps, ".drafts", "acme.md")) is None
     assert (apps, True) in plan.folders()

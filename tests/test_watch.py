@@ -143,8 +143,8 @@ def test_temporary_and_unrelated_files_are_ignored(running: Running, committed: 
     folder = committed.applications
     for name in (".acme.md.swp", "acme.md~", "4913", "#acme.md#", ".#acme.md", "acme.md.tmp", "notes.txt"):
         (folder / name).write_text(application("Ignored"), encoding="utf-8")
-    (folder / "drafts").mkdir()
-    (folder / "drafts" / "acme.md").write_text(application("Ignored"), encoding="utf-8")
+    (folder / ".drafts").mkdir()  # hidden: a sub-folder that is not (SPEC: every other sub-folder is)
+    (folder / ".drafts" / "acme.md").write_text(application("Ignored"), encoding="utf-8")
     (committed.root / "notes.md").write_text("scratch", encoding="utf-8")
     (committed.root / ".INDEX.md.abc.tmp").write_text("like write_atomic's temporary", encoding="utf-8")
     # A real change last: its regeneration names only itself, and nothing else was regenerated before it.
@@ -447,3 +447,16 @@ def test_console_levels(verbosity: int, shown: list[str]) -> None:
     printed = [line.split(" ", 1)[1] for line in (err.getvalue() + out.getvalue()).splitlines()]
     assert sorted(printed) == sorted(shown)
     assert err.getvalue().endswith("error\n")
+
+
+def test_a_folder_of_applications_moved_in_and_a_file_in_a_sub_folder(running: Running, committed: Repo) -> None:
+    outside = committed.root / "later"
+    outside.mkdir()
+    (outside / "acme.md").write_text(application("Acme"), encoding="utf-8")
+    (outside / "zeta.md").write_text(application("Zeta"), encoding="utf-8")
+
+    (outside).rename(committed.applications / "2026-11")  # one event, for the folder
+    running.wait_index("applications/2026-11/zeta.md")
+
+    (committed.applications / "2026-11" / "acme.md").write_text(application("Acme", "WITHDRAWN"), encoding="utf-8")
+    running.wait_index("WITHDRAWN")

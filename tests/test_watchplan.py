@@ -75,7 +75,8 @@ def _plan(root: str = "/r") -> WatchPlan:
         ("/r/applications/.#acme.md", None),
         ("/r/applications/acme.md.tmp", None),
         ("/r/applications/acme.md.kate-swp", None),
-        ("/r/applications/drafts/acme.md", None),
+        ("/r/applications/drafts/acme.md", ("applications/drafts/acme.md", APPLICATION)),  # sub-folders too
+        ("/r/applications/.drafts/acme.md", None),
         ("/r/applications", ("applications/", FOLDER)),
         ("/r/docs", ("docs/", FOLDER)),
         ("/r/docs/template.md", ("docs/template.md", SETTING)),
@@ -137,7 +138,7 @@ def test_a_missing_folder_is_watched_through_its_nearest_existing_parent() -> No
     existing |= {"/r/applications", "/r/docs", "/r/.git/refs", "/r/.git/refs/heads"}
     assert watch_targets(_plan(), existing.__contains__) == {
         ("/r", False),
-        ("/r/applications", False),
+        ("/r/applications", True),
         ("/r/docs", False),
         ("/r/.git", False),
         ("/r/.git/refs/heads", True),

@@ -17,7 +17,7 @@ from .errors import JobtrailError
 POLL_INTERVAL = 0.5  # seconds between two looks with --poll
 
 Say = Callable[[str, str], None]  # (level, text); level: "error", "info" or "detail"
-OnEvent = Callable[[str, list[str]], None]  # (event type, paths)
+OnEvent = Callable[[str, list[str], bool], None]  # (event type, paths, is a folder)
 FolderIdentity = tuple[int, int] | None  # (device, inode)
 
 
@@ -53,7 +53,7 @@ class FolderObserver:
                     paths = [event.src_path]
                     if getattr(event, "dest_path", ""):
                         paths.append(event.dest_path)
-                    on_event(event.event_type, [os.fsdecode(path) for path in paths if path])
+                    on_event(event.event_type, [os.fsdecode(path) for path in paths if path], event.is_directory)
                 except Exception as exc:
                     say("error", f"cannot read a file system event ({type(exc).__name__}: {exc})")
 

@@ -121,9 +121,9 @@ class Watcher:
         """Make ``run`` return (from any thread); it stops the observer on its way out."""
         self._debouncer.stop()
 
-    def _on_event(self, event_type: str, paths: list[str]) -> None:
+    def _on_event(self, event_type: str, paths: list[str], is_folder: bool = False) -> None:
         """In the observer's thread."""
-        changes = changes_of(self._plan, paths)
+        changes = changes_of(self._plan, paths, is_folder)
         if changes:
             self._say("detail", f"  {event_type}: {', '.join(label for label, _ in changes)}")
             self._debouncer.add(changes)

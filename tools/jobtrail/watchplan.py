@@ -100,8 +100,11 @@ def watch_targets(plan: WatchPlan, is_dir: Callable[[str], bool]) -> set[tuple[s
     return targets
 
 
-def classify(plan: WatchPlan, path: str) -> tuple[str, str] | None:
-    """``(label, kind)`` of a changed path, or None when the change cannot affect the generated files."""
+def classify(plan: WatchPlan, path: str, is_folder: bool = False) -> tuple[str, str] | None:
+    """``(label, kind)`` of a changed path, or None when the change cannot affect the generated files.
+
+    ``is_folder``: the event was about a folder (one moved into the applications
+    folder brings its files without an event for each)."""
     folder, name = os.path.split(path)
     if is_within(path, plan.common_dir) or is_within(path, plan.git_dir):
         if folder == plan.git_dir and name in GIT_MARKERS:
@@ -118,9 +121,7 @@ def classify(plan: WatchPlan, path: str) -> tuple[str, str] | None:
         below = os.path.relpath(path, plan.applications).replace(os.sep, "/")
         if is_application_name(below):
             return label, APPLICATION
-        # A sub-folder created, moved or removed (its files may come with it); a file named
-        # like `notes.txt` or anything hidden is none of ours.
-        if "." not in name and not any(part.startswith(".") for part in below.split("/")):
+        if is_folder and not any(part.startswith(".") for part in below.split("/")):
             return label + "/", FOLDER
         return None
     if path in plan.generated:
@@ -132,9 +133,9 @@ def classify(plan: WatchPlan, path: str) -> tuple[str, str] | None:
     return None
 
 
-def changes_of(plan: WatchPlan, paths: Iterable[str]) -> list[tuple[str, str]]:
+def changes_of(plan: WatchPlan, paths: Iterable[str], is_folder: bool = False) -> list[tuple[str, str]]:
     """The changes one file system event stands for (a move names both ends)."""
-    found = (classify(plan, path) for path in paths if path)
+    found = (classify(plan, path, is_folder) for path in paths if path)
     return [change for change in found if change is not None]
 
 

@@ -682,3 +682,18 @@ def test_a_fast_walk_says_nothing() -> None:
         progress.update(commits)
     progress.done(4999)
     assert terminal.getvalue() == ""
+
+
+def test_a_committed_version_above_the_size_bound_is_not_read(repo: Repo) -> None:
+    """The bound files on disk have (max_file_bytes): a huge committed version has no status, costs no memory."""
+    (repo.root / "jobtrail.toml").write_text("max_file_bytes = 20000\n", encoding="utf-8")
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED") + "x" * 30_000)
+    repo.commit("huge", date="2026-08-02T09:00:00+00:00")
+    repo.write(NAME, with_status("SCREENING"))
+    screening = repo.commit("screening", date="2026-08-03T09:00:00+00:00")
+
+    assert history_of(repo)[f"applications/{NAME}"] == [
+        ("PENDING", "2026-08-01", first),
+        ("SCREENING", "2026-08-03", screening),
+    ]

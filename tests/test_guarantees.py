@@ -71,6 +71,11 @@ def test_no_command_but_status_and_new_touches_an_application(repo: Repo, tmp_pa
         ["export", "--format", "csv"],
         ["export", "--format", "json", "--output", str(tmp_path / "out.json")],
         ["export", "--format", "ics"],
+        ["agenda"],
+        ["agenda", "--json"],
+        ["followed-up", "no-such-application"],
+        ["followed-up", "latin1"],  # refused: the file is not UTF-8
+        ["followed-up", "unclosed-fence", "2999-01-01"],  # refused: a date in the future
         ["init"],
         ["status", "no-such-application", "APPLIED"],
         ["status", "latin1", "APPLIED"],  # refused: the file is not UTF-8
@@ -95,6 +100,15 @@ def test_no_command_but_status_and_new_touches_an_application(repo: Repo, tmp_pa
     assert done.returncode == 0, done.stderr
     changed = [name for name in before if (repo.applications / name).read_bytes() != before[name][0]]
     assert changed == ["crlf-bom.md"]
+
+    done = subprocess.run(
+        [sys.executable, "-m", "jobtrail", "followed-up", "mixed-line-endings", "2026-11-02"],
+        cwd=repo.root,
+        capture_output=True,
+    )
+    assert done.returncode == 0, done.stderr
+    changed = [name for name in before if (repo.applications / name).read_bytes() != before[name][0]]
+    assert changed == ["crlf-bom.md", "mixed-line-endings.md"]
 
 
 def test_no_shell_and_every_git_call_is_an_argument_list() -> None:

@@ -321,3 +321,21 @@ def test_with_the_hooks_installed_the_next_commit_goes_through_first_try(
     assert repo.git("status", "--porcelain") == ""
     assert index_is_fresh(repo)
     assert timelines(repo, run_cli)["applications/hooli-site-reliability-engineer.md"][-1][0] == "OFFER"
+
+
+def test_a_file_that_is_not_there_or_not_a_table_is_a_clear_error(started: Repo, run_cli, tmp_path: Path) -> None:
+    missing = run_cli(started.root, "import", str(tmp_path / "nope.csv"))
+    folder = run_cli(started.root, "import", str(tmp_path))
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    nothing = run_cli(started.root, "import", str(empty))
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"applications": 3}')
+    not_export = run_cli(started.root, "import", str(broken))
+
+    assert (missing.status, folder.status, nothing.status, not_export.status) == (1, 1, 1, 1)
+    assert "nope.csv: no such file: give a .csv, .tsv or `jobtrail export --format json` file" in missing.err
+    assert "is a folder" in folder.err
+    assert "empty.csv: the file has no rows" in nothing.err
+    assert "broken.json: no `applications` list" in not_export.err
+    assert "Traceback" not in missing.err + folder.err + nothing.err + not_export.err

@@ -92,6 +92,25 @@ def application_relative(path: str, directory: str, folder: str) -> str:
     return folder + "/" + path[len(directory) :].lstrip(os.sep).replace(os.sep, "/")
 
 
+def read_named_file(path: str, max_bytes: int, wanted: str, label: str = "") -> bytes:
+    """The bytes of a file named on the command line (a sheet, a saved page, a description), at most
+    ``max_bytes``; else a JobtrailError naming it (after ``label``, e.g. ``--description``) and saying
+    what to give instead (``wanted``: "a saved job page (.html)")."""
+    named = f"{label} {path}" if label else path
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise JobtrailError(f"{named}: no such file: give {wanted}") from None
+    except IsADirectoryError:
+        raise JobtrailError(f"{named}: is a folder: give {wanted}") from None
+    except OSError as exc:
+        raise JobtrailError(f"{named}: cannot read it ({exc.strerror})") from None
+    if len(data) > max_bytes:
+        raise JobtrailError(f"{named}: larger than {max_bytes:,} bytes: give {wanted}")
+    return data
+
+
 def read_application(path: str, shown: str, root: str, max_bytes: int) -> tuple[bytes | None, Problem | None]:
     """The file's bytes, or the problem that stops us from reading it (never raises)."""
     try:

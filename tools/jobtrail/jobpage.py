@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .errors import JobtrailError
+from .files import read_named_file
 
 FETCH_TIMEOUT = 15.0  # seconds: a job board answers well within this, a dead network fails clearly
 MAX_PAGE_BYTES = 10_000_000
@@ -32,17 +33,7 @@ def read_page(source: str, timeout: float = FETCH_TIMEOUT) -> tuple[str, str]:
     """(the page's HTML, its URL or "") from a saved file or an http(s) URL."""
     if is_url(source):
         return _fetch(source, timeout), source
-    try:
-        with open(source, "rb") as handle:
-            data = handle.read(MAX_PAGE_BYTES + 1)
-    except FileNotFoundError:
-        raise JobtrailError(f"{source}: no such file: give a saved job page (.html) or an https:// URL") from None
-    except IsADirectoryError:
-        raise JobtrailError(f"{source}: is a folder: give a saved job page (.html)") from None
-    except OSError as exc:
-        raise JobtrailError(f"{source}: cannot read it ({exc.strerror})") from None
-    if len(data) > MAX_PAGE_BYTES:
-        raise JobtrailError(f"{source}: larger than {MAX_PAGE_BYTES:,} bytes: is it a job page?")
+    data = read_named_file(source, MAX_PAGE_BYTES, "a saved job page (.html) or its https:// URL")
     return decode_page(data), ""
 
 

@@ -17,7 +17,7 @@ from .. import git
 from ..check import load_application
 from ..errors import JobtrailError, UsageError
 from ..exportfile import is_export, read_export
-from ..files import application_paths, display_path
+from ..files import application_paths, display_path, read_named_file
 from ..importgit import taken_paths, write_import
 from ..importplan import Existing, Plan, plan_import
 from ..model import JOB_URL
@@ -64,21 +64,6 @@ def _status_words(values: list[str] | None, repo: Repository) -> dict[str, str]:
             raise UsageError(f"--status {word}={target}: `{target}` is not a workflow status")
         words[" ".join(word.casefold().split())] = status
     return words
-
-
-def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder: give a .csv, .tsv or .json file") from None
-    except OSError as exc:
-        raise JobtrailError(f"{path}: cannot read it ({exc.strerror})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise JobtrailError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes")
-    return data
 
 
 def _existing(repo: Repository) -> list[Existing]:
@@ -131,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     config = repo.config
     mapping = _column_map(args.map, repo)
     words = _status_words(args.status, repo)
-    data = _read(args.file)
+    data = read_named_file(args.file, MAX_FILE_BYTES, "a .csv, .tsv or `jobtrail export --format json` file")
     name = args.file
     try:
         if is_export(data) and not mapping:

@@ -20,7 +20,7 @@ from ..check import load_application
 from ..config import load_config
 from ..create import FillError, TemplateError, look_alikes, new_application, set_description, with_front_matter
 from ..errors import JobtrailError, UsageError
-from ..files import application_paths, create_exclusive, display_path, find_root
+from ..files import application_paths, create_exclusive, display_path, find_root, read_named_file
 from ..rules import url_problem
 from ..slug import slugify
 
@@ -73,20 +73,10 @@ def _from_page(args: argparse.Namespace) -> Filled:
 def read_description(source: str, max_bytes: int) -> str:
     """The text of ``--description FILE`` (``-``: standard input): UTF-8, at most ``max_bytes``, not empty."""
     shown = "standard input" if source == "-" else source
-    try:
-        if source == "-":
-            data = sys.stdin.buffer.read(max_bytes + 1)
-        else:
-            with open(source, "rb") as handle:
-                data = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise JobtrailError(
-            f"--description {source}: no such file: give a text file, or - for standard input"
-        ) from None
-    except IsADirectoryError:
-        raise JobtrailError(f"--description {source}: is a folder: give a text file") from None
-    except OSError as exc:
-        raise JobtrailError(f"--description {source}: cannot read it ({exc.strerror})") from None
+    if source == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+    else:
+        data = read_named_file(source, max_bytes, "a text file, or - for standard input", "--description")
     if len(data) > max_bytes:
         raise JobtrailError(f"--description: {shown} is larger than {max_bytes:,} bytes (max_file_bytes)")
     if b"\0" in data:

@@ -189,7 +189,7 @@ def _date(value: Any) -> str:
 
 def _description(value: Any) -> str:
     text = value if isinstance(value, str) else ""
-    # Some boards (Greenhouse among them) put the HTML in the JSON escaped once more: &lt;p&gt;.
+    # HTML escaped once more (&lt;p&gt;), as Greenhouse's job board API serves descriptions, is unescaped first.
     if "<" not in text and "&lt;" in text:
         text = html.unescape(text)
     return text

@@ -35,10 +35,9 @@ closed = {_words(DEFAULT_CLOSED)}
 # The folder of application files.
 applications = "applications"
 
-# Days in a status before a follow-up is due.
+# Days in a status before a follow-up is due (counted from the last `followed_up`
+# when that is later); the agenda lists it.
 follow_up_days = {{ {follow_up} }}
-# An application is "quiet" after this many days without a change.
-quiet_days = 21
 # Larger files are refused.
 max_file_bytes = 1000000
 """

@@ -62,9 +62,8 @@ def test_a_done_follow_up_leaves_the_agenda(config: Config) -> None:
         (DAY(2026, 12, 1), (DAY(2026, 12, 1), None, "", "")),
         ("2026-12-01 09:05", (DAY(2026, 12, 1), datetime.time(9, 5), "", "")),
         (datetime.datetime(2026, 12, 1, 14, 30), (DAY(2026, 12, 1), datetime.time(14, 30), "", "")),
-        # YAML 1.1 reads an unquoted 14:30 as the base-60 number 870.
         (
-            {"date": DAY(2026, 12, 1), "time": 870, "with": "Dana", "kind": "onsite"},
+            {"date": DAY(2026, 12, 1), "time": "14:30", "with": "Dana", "kind": "onsite"},
             (DAY(2026, 12, 1), datetime.time(14, 30), "Dana", "onsite"),
         ),
         ({"date": "2026-12-01", "time": "14:30"}, (DAY(2026, 12, 1), datetime.time(14, 30), "", "")),
@@ -242,7 +241,11 @@ INTERVIEWS = st.lists(
     st.one_of(
         DATES,
         st.builds(lambda day, hour: f"{day.isoformat()} {hour:02d}:30", DATES, st.integers(0, 23)),
-        st.builds(lambda day, minutes: {"date": day, "time": minutes}, DATES, st.integers(0, 24 * 60 - 1)),
+        st.builds(
+            lambda day, minutes: {"date": day, "time": f"{minutes // 60}:{minutes % 60:02d}"},
+            DATES,
+            st.integers(0, 24 * 60 - 1),
+        ),
     ),
     max_size=4,
 )

@@ -252,7 +252,7 @@ def test_a_closed_status_needs_no_date_or_url_an_active_one_does(repo: Repo, run
 def test_the_agendas_dated_keys_pass_in_every_documented_form(repo: Repo, run_cli) -> None:
     keys = (
         "interviews:\n  - 2026-12-03\n  - 2026-12-04 09:30\n  - {date: 2026-12-05, time: '14:30', with: Dana, kind: onsite}\n"
-        "  - {date: 2026-12-06, time: 14:30}\n"  # YAML reads an unquoted 14:30 as a number; it means the same
+        "  - {date: 2026-12-06, time: 14:30}\n"  # unquoted: the front matter reads 14:30 as text
         "deadline: 2026-12-10\nfollow_up: 2026-12-01\nfollowed_up: 2026-11-28\nnext_action: Send the take-home"
     )
     repo.write("x.md", front_matter(keys)(REDDIT.replace("Reddit\n", "Other\n", 1)))

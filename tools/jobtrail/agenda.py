@@ -101,11 +101,7 @@ class AgendaSource(NamedTuple):
 
 
 def _time(value: object) -> datetime.time | None:
-    """``14:30``; YAML 1.1 reads an unquoted ``14:30`` as the base-60 number 870, which means the same."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int) and 0 <= value < 24 * 60:
-        return datetime.time(value // 60, value % 60)
+    """``14:30`` (the front matter reads an unquoted ``14:30`` as text, not as a base-60 number)."""
     if isinstance(value, datetime.time):
         return value.replace(second=0, microsecond=0, tzinfo=None)
     if isinstance(value, str) and (match := _TIME.fullmatch(value.strip())):

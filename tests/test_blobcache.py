@@ -81,6 +81,8 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path: Path, damage: str) -> 
 
 def test_commits_with_a_warm_cache_carry_the_same_files_as_a_cold_one(repo: Repo, tmp_path: Path) -> None:
     """The hook with the cache (second run) stages exactly what it staged without it (first run)."""
+    for number in range(20):  # enough new versions for the cache to be written
+        repo.write(f"company-{number}-engineer.md", reddit_text().replace("Reddit\n", f"Company {number}\n", 1))
     repo.commit("start", date="2026-11-20T09:00:00+00:00")
     repo.write(REDDIT.name, reddit_text().replace("Reddit\n", "Reddit Inc\n", 1))
     repo.git("add", "-A")

@@ -57,7 +57,7 @@ class BlobCache:
         self._fingerprint = fingerprint
         self.apps: dict[Key, Application] = {}
         self.problems: dict[Key, tuple[str, tuple[Problem, ...]]] = {}  # key -> (date, problems then)
-        self._changed = False
+        self._added = 0  # entries parsed or checked by this run
 
     @classmethod
     def load(cls, git_dir: str, fingerprint: str) -> BlobCache:
@@ -82,7 +82,7 @@ class BlobCache:
 
     def put(self, key: Key, app: Application) -> None:
         self.apps[key] = slim(app)
-        self._changed = True
+        self._added += 1
 
     def problems_on(self, key: Key, day: str) -> tuple[Problem, ...] | None:
         found = self.problems.get(key)
@@ -90,11 +90,15 @@ class BlobCache:
 
     def put_problems(self, key: Key, day: str, problems: tuple[Problem, ...]) -> None:
         self.problems[key] = (day, problems)
-        self._changed = True
+        self._added += 1
 
     def save(self, keep: set[Key]) -> None:
-        """Best effort: keep only the current versions; a cache that cannot be written costs speed only."""
-        if not self._changed and set(self.apps) == keep:
+        """Best effort: keep only the current versions; a cache that cannot be written costs speed only.
+
+        Written only once enough is new to be worth it: a commit adds a version or
+        two, and writing 1,000 entries costs more than parsing those again next time.
+        """
+        if self._added < max(16, len(keep) // 50):
             return
         apps = {key: app for key, app in self.apps.items() if key in keep}
         problems = {key: found for key, found in self.problems.items() if key in keep}

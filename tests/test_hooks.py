@@ -234,3 +234,19 @@ def test_the_ci_workflow_checks_a_full_clone_with_the_hooks_and_index_check() ->
     assert any("pip install" in command for command in commands)
     assert "pre-commit run --all-files --show-diff-on-failure" in commands
     assert commands[-1] == "jobtrail index --check"
+
+
+def test_without_pre_commit_the_hook_scripts_give_first_try_commits(repo: Repo) -> None:
+    """`git config core.hooksPath hooks`: the same loop through this repository's scripts."""
+    shutil.copytree(PROJECT / "hooks", repo.root / "hooks")
+    shutil.copyfile(PROJECT / ".gitattributes", repo.root / ".gitattributes")
+    repo.git("config", "core.hooksPath", "hooks")
+    repo.write("acme-data-engineer.md", with_company("Acme"))
+    repo.git("add", "-A")
+
+    commit = run_git(repo, "commit", "-m", "start")
+
+    assert commit.returncode == 0, commit.stdout
+    assert "| [Acme](" in repo.git("show", "HEAD:INDEX.md")
+    assert repo.git("status", "--porcelain") == ""
+    assert index_is_fresh(repo)

@@ -63,6 +63,7 @@ def commit(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        timeout=120,
     )
 
 
@@ -239,19 +240,10 @@ def test_a_held_index_lock_never_blocks_a_commit_and_a_post_hook_gives_up(loop: 
     from jobtrail.files import locked
 
     lock = Path(git(loop.root, "rev-parse", "--absolute-git-dir").strip()) / "jobtrail-index.lock"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time; from jobtrail.files import locked\n"
-            f"with locked({str(lock)!r}):\n    print('held', flush=True); time.sleep(60)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    for number in range(300):  # enough work that `jobtrail index` holds the lock long enough to be caught
+        loop.write(f"company-{number}-engineer.md", reddit_text().replace("Reddit\n", f"Company {number}\n", 1))
+    holder = stopped_while_holding(loop.root, lock)
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-        os.kill(holder.pid, signal.SIGSTOP)
         loop.write(REDDIT.name, sent("APPLIED"))
         started = time.monotonic()
         done = commit(loop, "-a", message="applied")
@@ -266,6 +258,32 @@ def test_a_held_index_lock_never_blocks_a_commit_and_a_post_hook_gives_up(loop: 
     assert "gave up after 10 s" in done.stdout and "`jobtrail index`" in done.stdout
     with locked(str(lock), timeout=1):
         pass
+
+
+def stopped_while_holding(root: Path, lock: Path) -> subprocess.Popen[bytes]:
+    """A real `jobtrail index`, stopped with SIGSTOP once it holds the lock (its pid is in the lock file)."""
+    import fcntl
+    import signal
+
+    for _attempt in range(20):
+        (root / "INDEX.md").unlink(missing_ok=True)  # something to write, every attempt
+        process = subprocess.Popen([sys.executable, "-m", "jobtrail", "index"], cwd=root, stdout=subprocess.DEVNULL)
+        while process.poll() is None:
+            try:
+                holder = lock.read_text().strip()
+            except OSError:
+                holder = ""
+            if holder == str(process.pid):
+                os.kill(process.pid, signal.SIGSTOP)
+                with open(lock, "rb") as handle:  # really held: a non-blocking lock fails
+                    try:
+                        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except BlockingIOError:
+                        return process
+                os.kill(process.pid, signal.SIGCONT)
+                break
+        process.wait()
+    raise AssertionError("jobtrail index never caught holding the lock")
 
 
 def test_blob_id_is_gits() -> None:

@@ -126,3 +126,17 @@ def test_check_does_not_import_git_or_watchdog(repo: Repo) -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=repo.root, capture_output=True, text=True, env=os.environ)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_reader_that_goes_away_ends_check_quietly_with_141(repo: Repo) -> None:
+    """`jobtrail check | head`: like `cat` and `grep`, the exit status says the output was cut."""
+    for index in range(50):
+        repo.write(f"broken-{index}.md", "# Application Details\n")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "jobtrail", "check"], cwd=repo.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # the reader is gone before the first line
+    errors = child.stderr.read()
+    assert child.wait(timeout=60) == 141
+    assert errors == b""

@@ -36,3 +36,15 @@ def test_numbers_out_of_range_are_a_clear_error(repo: Repo, run_cli, setting: st
     for command in ("check", "index"):
         result = run_cli(repo.root, command)
         assert result.status == 1 and message in result.err, (command, result.err)
+
+
+@pytest.mark.parametrize("status", ["APPLIED\\n", "APPLIED\\r\\n", "APPLIED ", "\\u200bAPPLIED"])
+def test_a_status_word_with_a_trailing_newline_or_hidden_character_is_refused(repo: Repo, run_cli, status: str) -> None:
+    """A newline after a configured status broke INDEX.md's Mermaid block (`$` matched before it)."""
+    (repo.root / "jobtrail.toml").write_text(f'active = ["PENDING", "{status}"]\n', encoding="utf-8")
+
+    for command in ("check", "index"):
+        result = run_cli(repo.root, command)
+        assert result.status == 1, (command, result.err)
+        assert "`active` must be a non-empty list of upper-case status words" in result.err
+    assert not (repo.root / "INDEX.md").exists()

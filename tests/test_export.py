@@ -225,3 +225,21 @@ def test_output_replaces_an_earlier_export_atomically(repo: Repo, tmp_path: Path
     assert target.read_bytes() == _export(repo.root, "-").stdout
     assert target.stat().st_ino != inode  # a new file renamed over the old one, not rewritten in place
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_csv_and_ics_drop_control_and_invisible_characters(repo: Repo) -> None:
+    hidden = "\x1b\x07\x85\u200b\u202e\u2060"
+    text = reddit_text().replace("Reddit\n", f"Evil{hidden}Corp\n", 1).replace("\nPENDING\n", "\nAPPLIED\n", 1)
+    text = text.replace("[Current date in YYYY-MM-DD format]", "2026-08-01")
+    repo.write(NAME, f"---\nfollow_up: 2026-08-20\n---\n{text}")
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+
+    for kind in ("csv", "ics"):
+        done = subprocess.run(
+            [sys.executable, "-m", "jobtrail", "export", "--format", kind], cwd=repo.root, capture_output=True
+        )
+        assert done.returncode == 0, done.stderr
+        out = done.stdout.decode("utf-8")
+        assert "EvilCorp" in out, out
+        assert not [char for char in hidden if char in out], kind
+        assert kind == "csv" or "SUMMARY:Follow up: EvilCorp" in out, out

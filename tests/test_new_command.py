@@ -388,3 +388,16 @@ def test_in_the_c_locale_a_name_that_is_not_utf_8_is_a_usage_error(repo: Repo) -
     assert done.returncode == 2
     assert done.stderr == b"jobtrail: error: COMPANY is not UTF-8 text: type it in a UTF-8 terminal\n"
     assert sorted(path.name for path in repo.applications.iterdir()) == [Path(REDDIT).name]
+
+
+def test_a_value_that_would_break_the_file_is_blamed_not_the_template_nor_the_next_value(repo: Repo, run_cli) -> None:
+    # Company and Position without a value line: each value is inserted under its heading.
+    template = reddit_text().replace("Reddit\n", "", 1).replace("Senior Machine Learning Engineer, Safety\n", "", 1)
+    (repo.root / "template.md").write_text(template, encoding="utf-8")
+
+    for company, position, blamed in (("~~~", "Engineer", "Company `~~~`"), ("Acme", "```", "Position `````")):
+        result = run_cli(repo.root, "new", company, position)
+        assert result.status == 2, result.err
+        assert result.err.startswith(f"jobtrail: error: {blamed} would not read back as written"), result.err
+        assert "template" not in result.err
+    assert sorted(path.name for path in repo.applications.iterdir()) == [Path(REDDIT).name]

@@ -279,3 +279,18 @@ def test_the_agendas_dated_keys_are_checked(repo: Repo, run_cli, keys: str, mess
     result = run_cli(repo.root, "check", "applications/x.md")
 
     assert result.status == 1 and "JT204" in result.out and message in result.out, result.out
+
+
+def test_the_same_name_composed_or_decomposed_is_a_duplicate(repo: Repo, run_cli) -> None:
+    composed = REDDIT.replace("Reddit\n", "Caf\u00e9 Inc\n", 1)
+    decomposed = REDDIT.replace("Reddit\n", "Cafe\u0301  inc\n", 1)
+    repo.write("cafe-composed.md", composed)
+    repo.write("cafe-decomposed.md", decomposed)
+
+    result = run_cli(repo.root, "check")
+
+    lines = [line for line in result.out.splitlines() if "JT802" in line]
+    assert [line.split(":")[0] for line in lines] == [
+        "applications/cafe-composed.md",
+        "applications/cafe-decomposed.md",
+    ]

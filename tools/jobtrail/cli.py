@@ -172,6 +172,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+SIGPIPE_EXIT = 141  # 128 + SIGPIPE: what a shell shows for a command whose reader went away
+
+
+def _reader_gone() -> int:
+    """``jobtrail check | head``: stop quietly, and say so in the exit status, as `cat` or `grep` do."""
+    from .files import discard_stdout
+
+    discard_stdout()  # Python would try to flush what is left at exit and print a second error
+    return SIGPIPE_EXIT
+
+
 def _report_crash(exc: BaseException) -> int:
     import traceback
 
@@ -220,14 +231,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         module = importlib.import_module(
             f"jobtrail.commands.{MODULES.get(args.command, args.command.replace('-', '_'))}"
         )
-        return int(module.run(args))
+        status = int(module.run(args))
+        sys.stdout.flush()  # a reader that went away is found here, not at exit
+        return status
     except JobtrailError as exc:
         print(f"jobtrail: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        return 0
+        return _reader_gone()
     except Exception as exc:
         refused = from_environment(exc)
         if refused is None:

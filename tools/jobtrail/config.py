@@ -22,7 +22,7 @@ DEFAULT_FOLLOW_UP_DAYS = {"APPLIED": 7, "SCREENING": 5, "INTERVIEWING": 4, "OFFE
 DEFAULT_TEMPLATE_FILE = "template.md"
 MAX_DAYS = 36_500  # a hundred years: any more and date arithmetic overflows
 MAX_FILE_BYTES = 1 << 30
-_STATUS_WORD = re.compile(r"^[A-Z][A-Z0-9_-]*$")
+_STATUS_WORD = re.compile(r"[A-Z][A-Z0-9_-]*")  # fullmatch: `$` would let "APPLIED\n" through
 
 _DEFAULT_FOLLOW_UP: Mapping[str, int] = DEFAULT_FOLLOW_UP_DAYS
 
@@ -104,7 +104,7 @@ def _status_list(settings: dict[str, Any], key: str, default: tuple[str, ...], w
     if (
         not isinstance(value, list)
         or not value
-        or not all(isinstance(item, str) and _STATUS_WORD.match(item) for item in value)
+        or not all(isinstance(item, str) and _STATUS_WORD.fullmatch(item) for item in value)
     ):
         raise JobtrailError(
             f"{where}: `{key}` must be a non-empty list of upper-case status words, such as {list(default)[:2]}"

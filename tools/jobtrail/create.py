@@ -47,10 +47,14 @@ def fill_template(template_text: str, values: Mapping[str, str]) -> bytes:
             app = parse_bytes("template", data, front_matter=False)  # lines below moved down: read them again
         else:
             data = replace_value(data, value, text)  # within its line: every other value stays where it was
-    filled = parse_bytes("new", data, front_matter=False)
-    for name, text in values.items():
-        if filled.text(name) != text.strip() or [(h.level, h.text) for h in filled.headings] != structure:
-            raise FillError(f"{name} `{text}` would not read back as written (Markdown syntax at its start?)")
+        # Checked after each value: a `~~~` or `# ` that swallows the sections below is this value's
+        # fault, not the template's (nor the next value's).
+        app = parse_bytes("template", data, front_matter=False)
+        if app.text(name) != text.strip() or [(h.level, h.text) for h in app.headings] != structure:
+            raise FillError(
+                f"{name} `{text}` would not read back as written: Markdown would read it as a heading or"
+                " a code fence; write it another way"
+            )
     return data
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from .problem import INVISIBLE
+
 # Characters that can start inline markup (code, emphasis, links, HTML, entities,
 # strikethrough, math on code hosts) or end a table cell. Other punctuation stays
 # as it is so the file still reads well in a terminal.
@@ -31,7 +33,7 @@ _URL_SCHEME = re.compile(r":(?=//)")
 _WWW = re.compile(r"(?i)(?<![0-9a-z])(www)\.")
 WORD_JOINER = "\u2060"
 # Characters that do not show, dropped from the text first (so only ours remain).
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+_INVISIBLE = INVISIBLE
 
 
 def inline(text: str) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 from .history import RepositoryHistory, StatusChange
 from .model import APPLICATION_DATE, JOB_URL, Application
+from .problem import UNPRINTABLE_BUT_LAYOUT
 from .template import is_placeholder
 
 BOM = "\ufeff"
@@ -127,7 +128,12 @@ def to_json(records: Sequence[ExportRecord]) -> str:
 
 
 def neutralise(cell: str) -> str:
-    """A cell a spreadsheet shows as text: a leading ``'`` before what would start a formula."""
+    """A cell a spreadsheet shows as text: a leading ``'`` before what would start a formula.
+
+    Control characters (an escape sequence), bidirectional overrides and invisible
+    characters (a zero-width space) are dropped; tabs and line breaks stay.
+    """
+    cell = UNPRINTABLE_BUT_LAYOUT.sub("", cell)
     return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
 
 

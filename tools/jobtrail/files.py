@@ -265,6 +265,15 @@ def write_in_place(path: str, data: bytes) -> None:
         handle.write(data)
 
 
+def discard_stdout() -> None:
+    """Point standard output at the null device (its reader went away: nothing more can reach it)."""
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def _sync_folder(folder: str) -> None:
     """Make the rename itself durable (a power cut right after it keeps the new file)."""
     try:

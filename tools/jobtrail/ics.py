@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from .agenda import INTERVIEW, AgendaItem
+from .problem import UNPRINTABLE_BUT_LAYOUT
 
 LINE_OCTETS = 75
 INTERVIEW_LENGTH = datetime.timedelta(hours=1)
@@ -23,7 +24,11 @@ SUMMARY_PREFIX = {"interview": "Interview", "deadline": "Deadline", "follow-up":
 
 
 def ics_text(value: str) -> str:
-    """An RFC 5545 TEXT value: backslash, semicolon, comma and newlines escaped; other controls dropped."""
+    """An RFC 5545 TEXT value: backslash, semicolon, comma and newlines escaped; other controls dropped.
+
+    So are C1 controls, bidirectional overrides and invisible characters (a zero-width space).
+    """
+    value = UNPRINTABLE_BUT_LAYOUT.sub("", value)
     value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     value = value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
     return "".join(char for char in value if char == "\t" or (ord(char) >= 0x20 and ord(char) != 0x7F))

@@ -375,12 +375,19 @@ def check_application(app: Application, context: CheckContext) -> list[Problem]:
     return problems
 
 
+def _same_name(text: str) -> str:
+    """One spelling per name: `Café` typed composed or decomposed, in any case or spacing."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
 def duplicate_applications(apps: Iterable[Application]) -> list[Problem]:
     """Two files for the same company and position: a warning on each, naming the others."""
     groups: dict[tuple[str, str], list[Application]] = {}
     for app in apps:
         if app.readable and app.company and app.position and not is_placeholder(app.company):
-            groups.setdefault((app.company.casefold(), app.position.casefold()), []).append(app)
+            groups.setdefault((_same_name(app.company), _same_name(app.position)), []).append(app)
     problems: list[Problem] = []
     for group in groups.values():
         if len(group) < 2:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from .problem import INVISIBLE
+
 ELLIPSIS = "…"
 
 
@@ -14,10 +16,13 @@ _BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\
 def plain(text: str) -> str:
     """``text`` on one line with no control characters (an escape sequence in a file cannot reach the terminal).
 
-    Also no bidirectional override, and no lone surrogate (a file name that is not UTF-8).
+    Also no bidirectional override, no lone surrogate (a file name that is not UTF-8), and no
+    invisible character (``PENDING`` with a zero-width space after it shows as ``PENDING``
+    only in ``check``'s message, which names it).
     """
     return "".join(
-        " " if char in _BIDI or unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs") else char for char in text
+        " " if char in _BIDI or unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs") else char
+        for char in INVISIBLE.sub("", text)
     )
 
 

@@ -104,7 +104,8 @@ pieces = st.sampled_from(
 def test_status_facts_agrees_with_the_full_parser(lines: list[str], ending: str) -> None:
     text = ending.join(lines)
     app = parse_text("x.md", text, front_matter=False)
-    status, date = status_facts(text.encode())
+    facts = status_facts(text.encode())
+    status, date = facts.status, facts.application_date
     assert status == (app.status or None)
     if (status or "").upper() == "APPLIED":
         assert date == (app.text("Application Date") or None)

@@ -240,20 +240,26 @@ def _retain(known: dict[str, Snapshot], walked: dict[str, Snapshot], chain: list
 
 def head_snapshot(repo: Repository, head: str | None) -> Snapshot:
     """Every application path at ``head`` with its history: from the cache when it is there, else walked."""
+    return head_state(repo, head)[0]
+
+
+def head_state(repo: Repository, head: str | None) -> tuple[Snapshot, dict[str, Facts]]:
+    """``head_snapshot``, and what each file at ``head`` says (its blob's facts)."""
     if head is None:
-        return {}
+        return {}, {}
     fingerprint = _fingerprint(repo)
     cached = historycache.head_from_json(historycache.load_part(repo.git_dir, "state"), fingerprint)
     if cached is not None and cached[0] == head:
-        return cached[1]  # the repeated run: one small file
+        return cached[1], cached[2]  # the repeated run: one small file
     known = historycache.retained_from_json(historycache.load_part(repo.git_dir, "retained"), fingerprint)
     statuses = frozenset(repo.config.workflow.statuses)
-    if head in known:  # a reset, a switch back: no walk at all
+    facts = historycache.blobs_from_json(historycache.load_part(repo.git_dir, "blobs"), repo.config.max_file_bytes)
+    if head in known and all(version.blob in facts for version in known[head].values()):
+        # a reset, a switch back: no walk at all
         snapshot = known[head]
         known[head] = known.pop(head)  # the newest now
         retained = known
     else:
-        facts = historycache.blobs_from_json(historycache.load_part(repo.git_dir, "blobs"), repo.config.max_file_bytes)
         walked: dict[str, Snapshot] | None = None
         commits: list[LogCommit] = []
         if known:
@@ -278,10 +284,10 @@ def head_snapshot(repo: Repository, head: str | None) -> Snapshot:
         repo.git_dir,
         {
             "retained": historycache.retained_to_json(fingerprint, head, retained),
-            "state": historycache.head_to_json(fingerprint, head, snapshot),
+            "state": historycache.head_to_json(fingerprint, head, snapshot, facts),
         },
     )
-    return snapshot
+    return snapshot, {path: facts.get(version.blob, NO_FACTS) for path, version in snapshot.items()}
 
 
 def _notes(repo: Repository, shallow: bool, head: str | None) -> tuple[str, ...]:
@@ -314,15 +320,20 @@ def read_history(
     ``fields_of`` reads a current file (the watcher passes one that remembers unchanged files).
     """
     config = repo.config
-    today = today or git.author_today(repo.root)
     shallow = repo.shallow
     work_tree = work_tree_state(repo)
-    snapshot = head_snapshot(repo, work_tree.head)
+    snapshot, at_head = head_state(repo, work_tree.head)
     statuses = frozenset(config.workflow.statuses)
     applications: list[ApplicationHistory] = []
     for path in application_paths(config.applications_path):
         relative = application_relative(path, config.applications_path, config.applications_dir)
-        fields = fields_of(path, relative, config)
+        committed = at_head.get(relative) if fields_of is current_fields and relative not in work_tree.changes else None
+        fields: Fields | None
+        if committed is not None and not os.path.islink(path):
+            # Unchanged since HEAD (git status says so): HEAD's version says what the file says.
+            fields = Fields(committed.status, committed.application_date, committed.company, committed.position)
+        else:
+            fields = fields_of(path, relative, config)
         current_raw = (fields.status or "") if fields else ""
         current = known_status(current_raw, statuses)
         change = work_tree.changes.get(relative)
@@ -334,6 +345,7 @@ def read_history(
         ]
         last_changed = datetime.date.fromisoformat(version.last_date) if version is not None else None
         if change is not None:
+            today = today or git.author_today(repo.root)  # `git var` only when something is uncommitted
             before = None
             if version is not None and change.head_blob is not None:
                 before = version.status

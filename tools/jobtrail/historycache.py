@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from .files import write_atomic
-from .walk import Event, Facts, History, Snapshot, Version
+from .walk import NO_FACTS, Event, Facts, History, Snapshot, Version
 
-CACHE_VERSION = 6  # 4: split files; 5: bounded reads; 6: snapshots of the merge-aware walk
+CACHE_VERSION = 7  # 4: split files; 5: bounded reads; 6: snapshots of the merge-aware walk; 7: HEAD's fields
 _MAGIC = b"jobtrail-history-cache"
 MAX_CACHE_BYTES = 512 << 20  # far above 10,000 applications / 100,000 commits (about 20 MB)
 
@@ -180,19 +180,39 @@ class SnapshotReader:
         return snapshot
 
 
-def head_to_json(fingerprint: str, head: str, snapshot: Snapshot) -> dict[str, Any]:
+def head_to_json(fingerprint: str, head: str, snapshot: Snapshot, facts: Mapping[str, Facts]) -> dict[str, Any]:
+    """The ``state`` part: HEAD's snapshot, and what each file at HEAD says (for the files the work tree
+    has unchanged, which a repeated run then need not read)."""
     table = SnapshotTable()
     encoded = table.snapshot(snapshot)
-    return {"version": CACHE_VERSION, "fingerprint": fingerprint, "head": head, **table.tables(), "snapshot": encoded}
+    fields = {path: list(facts.get(version.blob, NO_FACTS)) for path, version in snapshot.items()}
+    return {
+        "version": CACHE_VERSION,
+        "fingerprint": fingerprint,
+        "head": head,
+        **table.tables(),
+        "snapshot": encoded,
+        "fields": fields,
+    }
 
 
-def head_from_json(data: dict[str, Any], fingerprint: str) -> tuple[str, Snapshot] | None:
-    """(head, its snapshot) from the ``state`` part, or None when it has another fingerprint or shape."""
+def head_from_json(data: dict[str, Any], fingerprint: str) -> tuple[str, Snapshot, dict[str, Facts]] | None:
+    """(head, its snapshot, the facts of its files) from the ``state`` part, or None when it has another
+    fingerprint or shape."""
     if data.get("fingerprint") != fingerprint:
         return None
     try:
         reader = SnapshotReader(data)
-        return _str(data["head"]), reader.snapshot(data["snapshot"])
+        snapshot = reader.snapshot(data["snapshot"])
+        fields = {}
+        for path, value in _dict(data["fields"]).items():
+            status, applied, company, position = _list(value)
+            fields[_str(path)] = Facts(
+                _str_or_none(status), _str_or_none(applied), _str_or_none(company), _str_or_none(position)
+            )
+        if fields.keys() != snapshot.keys():
+            return None
+        return _str(data["head"]), snapshot, fields
     except (KeyError, TypeError, ValueError, IndexError):
         return None
 
@@ -233,10 +253,10 @@ def facts_from_json(data: object) -> dict[str, Facts]:
         if (
             isinstance(sha, str)
             and isinstance(value, list)
-            and len(value) == 2
+            and len(value) == 4
             and all(item is None or isinstance(item, str) for item in value)
         ):
-            facts[sha] = Facts(value[0], value[1])
+            facts[sha] = Facts(*value)
     return facts
 
 

@@ -276,10 +276,9 @@ def fields_of_application(app: Application) -> Fields | None:
     return Fields(app.status or None, app.text(APPLICATION_DATE) or None, app.company or None, app.position or None)
 
 
-def status_facts(data: bytes) -> tuple[str | None, str | None]:
-    """(status, Application Date when the status is APPLIED) of one version of a file."""
-    fields = read_fields(data)
-    return fields.status, fields.application_date
+def status_facts(data: bytes) -> Fields:
+    """Status, Application Date (when the status is APPLIED), company and position of one version of a file."""
+    return read_fields(data, names=True)
 
 
 def iso_date(value: object) -> datetime.date | None:

@@ -38,10 +38,13 @@ APPLIED = "APPLIED"
 
 
 class Facts(NamedTuple):
-    """What one version (blob) of an application says: its status text and its Application Date text."""
+    """What one version (blob) of an application says: its status text and its Application Date text
+    (and its company and position: HEAD's versions stand for unchanged files in the work tree)."""
 
     status: str | None
     application_date: str | None
+    company: str | None = None
+    position: str | None = None
 
 
 NO_FACTS = Facts(None, None)

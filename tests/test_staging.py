@@ -294,3 +294,14 @@ def test_blob_id_is_gits() -> None:
         .stdout.decode()
         .strip()
     )
+
+
+def test_a_symlinked_application_is_read_through_as_in_a_checkout(loop: Repo, tmp_path: Path) -> None:
+    (loop.root / "shared").mkdir()
+    (loop.root / "shared" / "acme.md").write_text(reddit_text().replace("Reddit\n", "Acme\n", 1))
+    (loop.applications / NEW).symlink_to("../shared/acme.md")
+
+    done = commit(loop, "-A", message="acme through a link")
+
+    assert_one_try(loop, done, tmp_path)
+    assert "Acme" in committed(loop, "INDEX.md")

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from . import git
 from .blobcache import BlobCache, fingerprint
-from .check import check_applications
+from .check import check_applications, load_application
 from .errors import JobtrailError
 from .files import UNREADABLE, display_path, is_application_path, locked, write_atomic
 from .generated import Rendered, render
@@ -43,6 +43,7 @@ from .rules import CheckContext, check_application
 
 GENERATED = (INDEX_FILE, HISTORY_FILE)
 REGULAR_FILES = ("100644", "100755")
+SYMLINK = "120000"
 # Whoever commits: the throwaway commit needs an identity; only its author date matters.
 _IDENTITY = {
     "GIT_AUTHOR_NAME": "jobtrail",
@@ -254,8 +255,10 @@ def _applications(
             cache.put((path, entry.sha), apps[path])
         elif entry.mode in REGULAR_FILES:
             apps[path] = cache.apps[(path, entry.sha)]
-        else:  # git records a symlink's target, a submodule's commit: no file version
-            message = "is a symlink or a submodule in git, not a file: commit the file itself"
+        elif entry.mode == SYMLINK:  # git records where it points: read through it, as a checkout does
+            apps[path] = load_application(os.path.join(repo.root, *path.split("/")), path, repo.config)
+        else:  # a submodule's commit: no file
+            message = "is a submodule in git, not a file: commit the file itself"
             apps[path] = Application(path=path, problems=(error(path, 1, UNREADABLE, message),), readable=False)
     return apps
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from conftest import Repo, reddit_text
@@ -47,4 +50,29 @@ def test_a_status_word_with_a_trailing_newline_or_hidden_character_is_refused(re
         result = run_cli(repo.root, command)
         assert result.status == 1, (command, result.err)
         assert "`active` must be a non-empty list of upper-case status words" in result.err
+    assert not (repo.root / "INDEX.md").exists()
+
+
+@pytest.mark.parametrize("linked", ["applications", "template.md"])
+def test_a_symlink_out_of_the_repository_for_the_applications_or_the_template_is_refused(
+    repo: Repo, run_cli, tmp_path: Path, linked: str
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    private = outside / "private.md"
+    private.write_text(reddit_text().replace("Reddit\n", "Private\n", 1), encoding="utf-8")
+    if linked == "applications":
+        shutil.move(str(repo.applications / NAME), outside / NAME)
+        repo.applications.rmdir()
+        repo.applications.symlink_to(outside, target_is_directory=True)
+    else:
+        (repo.root / "template.md").symlink_to(private)
+    before = sorted((path.name, path.read_bytes()) for path in outside.iterdir())
+
+    for argv in (["new", "Acme", "Engineer"], ["status", "reddit", "APPLIED"], ["check"], ["index"]):
+        result = run_cli(repo.root, *argv)
+        assert result.status == 1, (argv, result.err)
+        assert f"{linked}: the " in result.err and "symbolic link out of the repository" in result.err, result.err
+
+    assert sorted((path.name, path.read_bytes()) for path in outside.iterdir()) == before
     assert not (repo.root / "INDEX.md").exists()

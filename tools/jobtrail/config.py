@@ -123,6 +123,20 @@ def _int(settings: dict[str, Any], key: str, default: int, where: str, unit: str
     return int(value)
 
 
+def _inside_repository(root: str, relative: str, what: str) -> None:
+    """Refuse ``relative`` when a symlink takes it out of the repository: `new` and `status` would
+    write there, and a template pointing at a private file would be copied into applications."""
+    path = os.path.join(root, relative)
+    if not os.path.lexists(path):
+        return
+    real, top = os.path.realpath(path), os.path.realpath(root)
+    if os.path.commonpath([real, top]) != top:
+        raise JobtrailError(
+            f"{relative}: {what} is a symbolic link out of the repository (to {real}):"
+            " replace it with the folder or file itself"
+        )
+
+
 def load_config(root: str) -> Config:
     settings, where = _settings(root)
     where = where or "configuration"
@@ -146,6 +160,8 @@ def load_config(root: str) -> Config:
     if applications_dir == ".":
         raise JobtrailError(f'{where}: `applications` must name a folder below the top, such as "applications"')
     template_path = os.path.join(root, template_setting)
+    _inside_repository(root, applications_dir, "the applications folder")
+    _inside_repository(root, template_setting, "the template")
     if os.path.isfile(template_path):
         try:
             with open(template_path, encoding="utf-8-sig", newline="") as handle:  # its line endings, as written

@@ -373,6 +373,37 @@ def test_a_signal_stops_the_command_within_a_second_with_exit_0(committed: Repo,
     assert "Traceback" not in "".join(lines)
 
 
+def _fresh(root: Path) -> bool:
+    check = [sys.executable, "-m", "jobtrail", "index", "--check"]
+    return subprocess.run(check, cwd=root, capture_output=True).returncode == 0
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_during_a_regeneration_leaves_index_and_history_agreeing(committed: Repo, signum: int) -> None:
+    """The stop lands the moment INDEX.md is replaced, before HISTORY.md is: the watcher finishes the pair."""
+    for number in range(200):  # a long HISTORY.md: its write follows INDEX.md's by a few milliseconds
+        committed.write(f"company-{number}.md", application(f"Company {number}"))
+    committed.commit("Many")
+    child, lines = _start_child(committed.root)
+    index = committed.root / "INDEX.md"
+    try:
+        wait_until(lambda: _fresh(committed.root), "INDEX.md and HISTORY.md fresh", timeout=30)
+        wait_until(lambda: any(" start: " in line for line in lines), "the first regeneration")
+        before = os.stat(index).st_ino
+        (committed.applications / "acme.md").write_text(application("Acme"), encoding="utf-8")
+        deadline = time.monotonic() + DEADLINE
+        while os.stat(index).st_ino == before and time.monotonic() < deadline:
+            pass  # no sleep: the signal must come while HISTORY.md is still being written
+        child.send_signal(signum)
+        status = child.wait(timeout=5)
+    finally:
+        child.kill()
+        child.wait()
+    assert status == 0, "".join(lines)
+    assert "(applications/acme.md)" in index.read_text(encoding="utf-8")
+    assert _fresh(committed.root), "HISTORY.md was left behind INDEX.md"
+
+
 def test_quiet_prints_only_errors(committed: Repo) -> None:
     child, lines = _start_child(committed.root, "--quiet")
     try:

@@ -20,6 +20,7 @@ from .errors import JobtrailError
 from .files import application_paths, application_relative, locked, repo_relative, write_atomic
 from .gitlog import current_fields, read_history
 from .history import RepositoryHistory
+from .interrupts import held_signals
 from .model import Application
 from .parse import Fields, fields_of_application
 from .problem import Problem
@@ -168,11 +169,12 @@ def regenerate(
     with locked(os.path.join(repo.git_dir, "jobtrail-index.lock"), timeout=lock_timeout, waiting_for="write INDEX.md"):
         rendered = render_repository(repo, day, cache)
         stale = _stale(root, rendered)
-        for name in stale:
-            try:
-                write_atomic(os.path.join(root, name), rendered.files[name])
-            except OSError as exc:
-                raise JobtrailError(f"{name}: cannot write it ({exc.strerror}): move what is in the way") from None
+        with held_signals():  # both files or neither: a stop between the two would leave them disagreeing
+            for name in stale:
+                try:
+                    write_atomic(os.path.join(root, name), rendered.files[name])
+                except OSError as exc:
+                    raise JobtrailError(f"{name}: cannot write it ({exc.strerror}): move what is in the way") from None
     ensure_merge_driver(repo)
     return IndexResult(
         rendered.counts, len(rendered.problems), stale, stale, notes=rendered.notes, problem_list=rendered.problems

@@ -339,3 +339,35 @@ def test_a_file_that_is_not_there_or_not_a_table_is_a_clear_error(started: Repo,
     assert "empty.csv: the file has no rows" in nothing.err
     assert "broken.json: no `applications` list" in not_export.err
     assert "Traceback" not in missing.err + folder.err + nothing.err + not_export.err
+
+
+def test_applications_in_sub_folders_stay_in_the_generated_files(repo: Repo, run_cli) -> None:
+    repo.write("2026-11/zeta-ops.md", with_status("APPLIED", "2026-11-02").replace("Reddit", "Zeta", 1))
+    repo.commit("start", date="2026-11-03T09:00:00+00:00")
+    assert run_cli(repo.root, "index").status == 0
+    repo.commit("index", date="2026-11-03T09:00:00+00:00")
+
+    result = run_cli(repo.root, "import", str(SHEETS / "hand-kept.csv"))
+
+    assert result.status == 0, result.err
+    assert "(applications/2026-11/zeta-ops.md)" in (repo.root / "INDEX.md").read_text(encoding="utf-8")
+    assert repo.git("status", "--porcelain") == ""
+    assert run_cli(repo.root, "index", "--check").status == 0  # the import's last commit carries fresh files
+
+
+def test_an_export_imports_back_into_the_same_sub_folders(repo: Repo, run_cli, tmp_path: Path) -> None:
+    repo.write("2026-11/zeta-ops.md", with_status("APPLIED", "2026-11-02").replace("Reddit", "Zeta", 1))
+    repo.commit("start", date="2026-11-03T09:00:00+00:00")
+    export = tmp_path / "export.json"
+    assert run_cli(repo.root, "export", "--format", "json", "--output", str(export)).status == 0
+    target = Repo(tmp_path / "target")
+    target.root.mkdir()
+    target.git("init", "-q", "-b", "main")
+
+    result = run_cli(target.root, "import", str(export))
+
+    assert result.status == 0, result.err
+    moved = target.applications / "2026-11" / "zeta-ops.md"
+    assert moved.read_bytes() == (repo.applications / "2026-11" / "zeta-ops.md").read_bytes()
+    assert "(applications/2026-11/zeta-ops.md)" in (target.root / "INDEX.md").read_text(encoding="utf-8")
+    assert run_cli(target.root, "index", "--check").status == 0

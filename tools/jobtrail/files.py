@@ -82,7 +82,7 @@ def application_paths(directory: str) -> list[str]:
                 is_folder = False
             if is_folder:
                 pending.append((relative + "/", entry.path))
-            elif entry.name.endswith(".md"):
+            elif is_application_name(relative):
                 found.append((relative, entry.path))
     return [path for _, path in sorted(found)]
 

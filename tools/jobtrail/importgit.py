@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from . import git
 from .errors import JobtrailError
-from .files import locked
+from .files import is_application_path, locked
 from .generated import regenerate, render
 from .gitlog import read_history_at
 from .importplan import Plan
@@ -96,7 +96,7 @@ def _render_generated(repo: Repository, commit: str, parents: list[str], today: 
     entries = {
         path: entry
         for path, entry in tree_entries(repo, commit, folder).items()
-        if path.rpartition("/")[0] == folder and path.endswith(".md") and not path.rpartition("/")[2].startswith(".")
+        if is_application_path(path, folder)
     }
     blobs = read_blobs(repo, {entry.sha for entry in entries.values() if entry.mode in REGULAR_FILES})
     apps = {

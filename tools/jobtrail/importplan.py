@@ -26,6 +26,7 @@ from .create import (
 )
 from .edit import EditError, replace_value, set_status
 from .errors import JobtrailError
+from .files import is_application_path
 from .model import JOB_URL, Application
 from .parse import parse_bytes
 from .rules import NO_URL, CheckContext, check_application, url_problem
@@ -35,6 +36,7 @@ from .template import is_placeholder
 
 OLDEST = datetime.date(1971, 1, 1)  # git's dates start at 1970; anything before is a typo
 _SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.md$")
+_SAFE_FOLDER = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass(frozen=True)
@@ -155,8 +157,11 @@ def _versions(final: bytes, app: Application, events: Sequence[Event]) -> tuple[
 
 def _export_path(incoming: Incoming, folder: str) -> str | None:
     """The path an exported application had, when it is a file name fit for the applications folder."""
-    parent, _, name = incoming.path.rpartition("/")
-    return incoming.path if parent == folder and _SAFE_NAME.match(name) else None
+    if not is_application_path(incoming.path, folder):
+        return None
+    *folders, name = incoming.path[len(folder) + 1 :].split("/")  # sub-folders (2026-11/) are kept too
+    safe = _SAFE_NAME.match(name) and all(_SAFE_FOLDER.match(part) for part in folders)
+    return incoming.path if safe else None
 
 
 def plan_import(

@@ -1,13 +1,12 @@
 """docs/guarantees.md: each promise holds, and each test it names exists.
 
 The promises are proven by tests all over the suite; this file holds the ones
-that belong to no single module (no command but `status` and `new` touches an
-application; no shell; one writer) and checks that docs/guarantees.md names real tests.
+that belong to no single module (no command but `status`, `followed-up`, `new`
+and `import` writes to an application; no shell; one writer) and checks that docs/guarantees.md names real tests.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -37,19 +36,21 @@ def test_every_guarantee_names_a_test() -> None:
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
-    """Every file's bytes, inode and modification time: a rewrite with the same bytes still shows."""
+    """Every file's bytes, inode and modification time, sub-folders included: a rewrite with the
+    same bytes still shows."""
     found = {}
-    for name in sorted(os.listdir(folder)):
-        path = folder / name
+    for path in sorted(folder.rglob("*")):
         if path.is_file() and not path.is_symlink():
             status = path.stat()
-            found[name] = (path.read_bytes(), status.st_ino, status.st_mtime_ns)
+            found[path.relative_to(folder).as_posix()] = (path.read_bytes(), status.st_ino, status.st_mtime_ns)
     return found
 
 
-def test_no_command_but_status_and_new_touches_an_application(repo: Repo, tmp_path: Path) -> None:
+def test_only_status_followed_up_new_and_import_write_to_applications(repo: Repo, tmp_path: Path) -> None:
     for name in ("hostile-values.md", "crlf-bom.md", "mixed-line-endings.md", "unclosed-fence.md", "latin1.md"):
         shutil.copyfile(CORPUS / name, repo.applications / name)
+    (repo.applications / "2026-10").mkdir()
+    shutil.copyfile(CORPUS / "crlf-bom.md", repo.applications / "2026-10" / "older.md")
     repo.commit("applications", date="2026-11-01T10:00:00+00:00")
     (repo.applications / "uncommitted.md").write_bytes((CORPUS / "bom-only.md").read_bytes())
     sheet = tmp_path / "sheet.csv"

@@ -94,9 +94,7 @@ def _render_generated(repo: Repository, commit: str, parents: list[str], today: 
     never from the work tree, which holds none of them yet) and its history."""
     folder = repo.config.applications_dir
     entries = {
-        path: entry
-        for path, entry in tree_entries(repo, commit, folder).items()
-        if is_application_path(path, folder)
+        path: entry for path, entry in tree_entries(repo, commit, folder).items() if is_application_path(path, folder)
     }
     blobs = read_blobs(repo, {entry.sha for entry in entries.values() if entry.mode in REGULAR_FILES})
     apps = {

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from conftest import Repo, reddit_text
+from conftest import Repo, reddit_text, with_status
 from jobtrail.commands.index import hook_from_pre_commit
 from jobtrail.files import locked
 from jobtrail.generated import regenerate
@@ -284,3 +284,18 @@ def test_a_folder_in_the_way_of_a_generated_file_is_an_error_not_a_crash(repo: R
     result = run_cli(repo.root, "index")
 
     assert result.status == 1 and "INDEX.md: cannot write it" in result.err
+
+
+def test_the_dashboard_rates_count_only_applications_that_were_sent(repo: Repo, run_cli) -> None:
+    """PENDING straight to REJECTED never went out: it is neither sent nor a response in INDEX.md's rates."""
+    other = reddit_text().replace("Reddit", "Zeta", 1)
+    repo.write("zeta-ops.md", other)
+    repo.commit("two pending", date="2026-11-02T09:00:00+00:00")
+    repo.write("zeta-ops.md", with_status("REJECTED", text=other))
+    repo.write("reddit-senior-machine-learning-engineer-safety.md", with_status("APPLIED", "2026-11-03"))
+    repo.commit("one rejected unsent, one applied", date="2026-11-04T09:00:00+00:00")
+
+    assert run_cli(repo.root, "index").status == 0
+
+    index = (repo.root / "INDEX.md").read_text(encoding="utf-8")
+    assert "**Rates** of the 1 sent: response 0% (0)" in index

@@ -134,10 +134,22 @@ def test_an_application_date_before_the_previous_commit_counts_zero_days(config:
     assert stats.days_to_first_response == 1.0
 
 
-def test_rejected_straight_from_pending_was_sent_and_answered(config: Config) -> None:
-    stats = compute_stats(RepositoryHistory((history_of("a", "PENDING 08-01", "REJECTED 08-09"),)), [], config)
-    assert (stats.sent, stats.responses, stats.days_to_first_response) == (1, 1, None)  # no APPLIED date to count from
-    assert stats.funnel[:2] == (("PENDING", 1), ("APPLIED", 1))
+@pytest.mark.parametrize("closed", ["REJECTED", "DECLINED", "GHOSTED", "WITHDRAWN"])
+def test_closed_straight_from_pending_was_never_sent(config: Config, closed: str) -> None:
+    """One definition of sent (Workflow.is_sent, as the checks use): an active status past the first."""
+    history = RepositoryHistory(
+        (history_of("a", "PENDING 08-01", f"{closed} 08-09"), history_of("b", "PENDING 08-01", "APPLIED 08-02"))
+    )
+    stats = compute_stats(history, [], config)
+    assert (stats.sent, stats.responses, stats.response_rate) == (1, 0, 0.0)
+    assert stats.funnel[:2] == (("PENDING", 2), ("APPLIED", 1))
+    assert stats.sent_per_week == (("2026-W31", 1),)
+
+
+def test_rejected_after_applied_was_sent_and_answered(config: Config) -> None:
+    history = RepositoryHistory((history_of("a", "PENDING 08-01", "APPLIED 08-03", "REJECTED 08-09"),))
+    stats = compute_stats(history, [], config)
+    assert (stats.sent, stats.responses, stats.days_to_first_response) == (1, 1, 6.0)
 
 
 def test_a_custom_workflow(tmp_path: Path) -> None:

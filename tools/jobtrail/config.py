@@ -42,6 +42,15 @@ class Workflow(NamedTuple):
     def is_closed(self, status: str) -> bool:
         return status in self.closed
 
+    @property
+    def applied(self) -> str:
+        """The status that says the application went out: the second active one (APPLIED by default).
+
+        Its change takes the Application Date; stats count from it. A workflow of one
+        active status has none past the first: then it is that one, and nothing is sent.
+        """
+        return self.active[1] if len(self.active) > 1 else self.active[0]
+
     def is_sent(self, status: str) -> bool:
         """An active status past the first: the application has gone out, so it has a date and a listing.
 

@@ -1,15 +1,16 @@
 """Numbers about a job search, computed from the status history: a pure function of its inputs.
 
 Definitions (docs/commands.md repeats them):
-- An application was *sent* when it reached APPLIED or any later stage, or
-  ended REJECTED, ACCEPTED, DECLINED or GHOSTED (those imply it was sent);
-  WITHDRAWN alone does not.
+- An application was *sent* when its history reached an active status past the
+  first (``Workflow.is_sent``: APPLIED or a later stage), the one definition the
+  checks use too. A closed status alone does not make it sent: PENDING straight
+  to REJECTED, DECLINED, GHOSTED or WITHDRAWN never went out.
 - It got a *response* when, once sent, it moved to a later active stage or to a
   closed status other than GHOSTED and WITHDRAWN (silence and your own
   withdrawal are not answers). Response rate = responses / sent.
 - The *funnel* counts, for each active stage, the applications that reached it
   or a later one (so it never grows from one stage to the next).
-- *Days to first response*: from the APPLIED change to the first response.
+- *Days to first response*: from the APPLIED change (``Workflow.applied``) to the first response.
   *Days in a stage*: from entering a status to the next change, over finished
   stays only (the stage an application is in now has not ended). A day count
   is never negative (an Application Date can be earlier than the commit before).
@@ -22,13 +23,11 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from .config import Config
+from .config import Config, Workflow
 from .history import ApplicationHistory, RepositoryHistory
 from .model import Application
 
-APPLIED = "APPLIED"
 NO_RESPONSE = frozenset({"GHOSTED", "WITHDRAWN"})
-NOT_SENT = frozenset({"WITHDRAWN"})
 GROUP_FIELDS = ("source", "resume")
 NOT_SET = "(not set)"
 
@@ -105,20 +104,24 @@ def _rounded(value: float | None) -> float | None:
 class _Stages(NamedTuple):
     """Where each status stands in the workflow."""
 
-    active: tuple[str, ...]
-    closed: tuple[str, ...]
-    applied: int  # the index of APPLIED among the active stages
+    workflow: Workflow
+    applied: int  # the index of the sent status (Workflow.applied, APPLIED by default) among the active stages
 
     @classmethod
     def of(cls, config: Config) -> _Stages:
-        active = config.workflow.active
-        applied = active.index(APPLIED) if APPLIED in active else min(1, len(active) - 1)
-        return cls(active, config.workflow.closed, applied)
+        workflow = config.workflow
+        return cls(workflow, workflow.active.index(workflow.applied))
 
-    def implies_sent(self, status: str) -> bool:
-        if status in self.active:
-            return self.active.index(status) >= self.applied
-        return status in self.closed and status not in NOT_SENT
+    @property
+    def active(self) -> tuple[str, ...]:
+        return self.workflow.active
+
+    @property
+    def closed(self) -> tuple[str, ...]:
+        return self.workflow.closed
+
+    def is_sent(self, status: str) -> bool:
+        return self.workflow.is_sent(status)
 
     def is_response(self, status: str) -> bool:
         if status in self.active:
@@ -131,8 +134,6 @@ class _Stages(NamedTuple):
         for status in statuses:
             if status in self.active:
                 furthest = max(furthest, self.active.index(status))
-            elif self.implies_sent(status):
-                furthest = max(furthest, self.applied)
         return furthest
 
 
@@ -182,11 +183,11 @@ class _Outcome(NamedTuple):
     @classmethod
     def of(cls, app: ApplicationHistory, stages: _Stages) -> _Outcome:
         changes = app.changes
-        sent_at = next((index for index, change in enumerate(changes) if stages.implies_sent(change.status)), None)
+        sent_at = next((index for index, change in enumerate(changes) if stages.is_sent(change.status)), None)
         response = None
         if sent_at is not None:
             response = next((change for change in changes[sent_at:] if stages.is_response(change.status)), None)
-        applied = next((change.date for change in changes if change.status == stages.active[stages.applied]), None)
+        applied = next((change.date for change in changes if change.status == stages.workflow.applied), None)
         return cls(
             sent_on=changes[sent_at].date if sent_at is not None else None,
             sent=sent_at is not None,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo, reddit_text
+from jobtrail.commands.stats import format_text
 from jobtrail.config import Config, Workflow, load_config
 from jobtrail.history import ApplicationHistory, RepositoryHistory, StatusChange
 from jobtrail.model import Application
@@ -164,6 +165,7 @@ def test_a_custom_workflow(tmp_path: Path) -> None:
     stats = compute_stats(history, [], config)
     assert stats.funnel == (("IDEA", 2), ("SENT", 2), ("CALL", 1))
     assert (stats.sent, stats.responses, stats.days_to_first_response) == (2, 1, 3.0)
+    assert "Median days from SENT to the first response: 3" in format_text(stats)  # its sent status, not APPLIED
 
 
 def test_stats_command_on_a_scripted_repository(repo: Repo, run_cli) -> None:

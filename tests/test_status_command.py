@@ -224,3 +224,17 @@ def test_an_accented_app_name_finds_the_folded_file(repo: Repo, run_cli) -> None
 
     assert (result.status, result.out) == (0, "applications/grune-energie-analyst.md: PENDING -> REJECTED\n")
     assert "### Application\nREJECTED\n" in path.read_text(encoding="utf-8")
+
+
+def test_a_custom_workflows_sent_status_fills_the_date_as_applied_does(repo: Repo, run_cli) -> None:
+    """The second active status is the one that says the application went out, whatever its name."""
+    (repo.root / "jobtrail.toml").write_text('active = ["IDEA", "SENT", "CALL"]\nclosed = ["NO"]\n', encoding="utf-8")
+    path = repo.write(NAME, WITH_URL.replace("### Application\nPENDING", "### Application\nIDEA"))
+    today = datetime.date.today().isoformat()
+
+    result = run_cli(repo.root, "status", "reddit", "SENT")
+
+    assert result.status == 0, result.err
+    assert result.out == f"applications/{NAME}: IDEA -> SENT; Application Date {today}\n"
+    assert f"\n{today}\n" in path.read_text(encoding="utf-8")
+    assert run_cli(repo.root, "check").status == 0  # JT503: a sent status needs its date

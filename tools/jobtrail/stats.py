@@ -62,6 +62,7 @@ class Stats(NamedTuple):
     days_in_stage: tuple[StageTime, ...]
     sent_per_week: tuple[tuple[str, int], ...]  # ISO week ("2026-W32") -> applications sent, no week skipped
     by_field: tuple[tuple[str, tuple[GroupStats, ...]], ...]  # ("source", groups), ("resume", groups)
+    applied: str  # the status days to a response count from (Workflow.applied)
 
     @property
     def response_rate(self) -> float | None:
@@ -264,4 +265,5 @@ def compute_stats(
         by_field=tuple(
             (name, groups) for name in GROUP_FIELDS if (groups := _groups(histories, outcomes, by_path, name))
         ),
+        applied=config.workflow.applied,
     )

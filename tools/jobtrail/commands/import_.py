@@ -48,7 +48,7 @@ def _column_map(values: list[str] | None, repo: Repository) -> dict[str, str]:
                 raise UsageError(f"--map {column}={target}: unknown status `{target[5:]}`")
             field = f"date:{status}"
         elif field == "date_applied":
-            field = "date:" + (repo.config.workflow.active[1] if len(repo.config.workflow.active) > 1 else "APPLIED")
+            field = "date:" + repo.config.workflow.applied
         elif field not in (*FIELDS, "ignore"):
             choices = ", ".join((*FIELDS, "date:STATUS", "ignore"))
             raise UsageError(f"--map {column}={target}: unknown field `{target}`: one of {choices}")

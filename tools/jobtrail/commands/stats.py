@@ -41,7 +41,7 @@ def format_text(stats: Stats) -> str:
     ]
     if stats.days_to_first_response is not None:
         lines.append(
-            f"Median days from APPLIED to the first response: {_days(stats.days_to_first_response)}"
+            f"Median days from {stats.applied} to the first response: {_days(stats.days_to_first_response)}"
             f" ({stats.responses_timed} response(s))"
         )
     if stats.days_in_stage:

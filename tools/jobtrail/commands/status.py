@@ -1,7 +1,7 @@
 """`jobtrail status APP STATUS [--reason TEXT]`: change an application's status in place.
 
 Only the status value changes (and the Application Date, when the status
-becomes APPLIED and the date is still a placeholder, or is from before a return
+becomes the sent one, ``Workflow.applied``: APPLIED by default, and the date is still a placeholder, or is from before a return
 to PENDING); every other byte of the file stays as it was. ``--reason`` adds one
 dated line at the end of the ``## Notes`` section, even when the status does not
 change: ``- 2026-11-25 REJECTED: went with an internal candidate``.
@@ -23,8 +23,6 @@ from ..parse import iso_date, parse_bytes
 from ..problem import Problem
 from ..rules import CheckContext, check_application
 from ..selection import resolve_app
-
-APPLIED = "APPLIED"
 
 
 def status_from_argument(text: str, config: Config) -> str:
@@ -94,12 +92,15 @@ def _stale_date(path: str, app: Application, config: Config) -> datetime.date | 
     return date if returned is not None and date <= returned else None
 
 
-def _edit(data: bytes, app: Application, shown: str, status: str, reason: str | None, stale: bool) -> bytes:
+def _edit(
+    data: bytes, app: Application, shown: str, status: str, reason: str | None, stale: bool, sends: bool
+) -> bytes:
+    """``sends``: the status is the one that says the application went out, which dates it."""
     today = datetime.date.today()
     try:
         edited = data
         if app.status != status:
-            edited = set_status(data, app, status, fill_date=today if status == APPLIED else None, stale_date=stale)
+            edited = set_status(data, app, status, fill_date=today if sends else None, stale_date=stale)
         if reason is not None:
             edited = add_note(edited, parse_bytes(shown, edited), f"- {today.isoformat()} {status}: {reason}")
     except EditError as exc:
@@ -118,8 +119,9 @@ def run(args: argparse.Namespace) -> int:
     if app.status == status and reason is None:
         print(f"{shown}: already {status}; nothing changed")
         return 0
-    stale = _stale_date(path, app, config) if status == APPLIED else None
-    edited = _edit(data, app, shown, status, reason, stale is not None)
+    sends = status == config.workflow.applied
+    stale = _stale_date(path, app, config) if sends else None
+    edited = _edit(data, app, shown, status, reason, stale is not None, sends)
     if read_for_edit(path, shown, config)[0] != data:
         raise JobtrailError(f"{shown}: the file changed while jobtrail was editing it: run the command again")
     write_atomic(os.path.realpath(path), edited)  # through a symlink: the link stays a link

@@ -248,7 +248,7 @@ def head_state(repo: Repository, head: str | None) -> tuple[Snapshot, dict[str, 
     if head is None:
         return {}, {}
     fingerprint = _fingerprint(repo)
-    cached = historycache.head_from_json(historycache.load_part(repo.git_dir, "state"), fingerprint)
+    cached = historycache.head_from_json(historycache.load_part(repo.git_dir, "state"), fingerprint, head)
     if cached is not None and cached[0] == head:
         return cached[1], cached[2]  # the repeated run: one small file
     known = historycache.retained_from_json(historycache.load_part(repo.git_dir, "retained"), fingerprint)

@@ -196,10 +196,10 @@ def head_to_json(fingerprint: str, head: str, snapshot: Snapshot, facts: Mapping
     }
 
 
-def head_from_json(data: dict[str, Any], fingerprint: str) -> tuple[str, Snapshot, dict[str, Facts]] | None:
-    """(head, its snapshot, the facts of its files) from the ``state`` part, or None when it has another
-    fingerprint or shape."""
-    if data.get("fingerprint") != fingerprint:
+def head_from_json(data: dict[str, Any], fingerprint: str, head: str) -> tuple[str, Snapshot, dict[str, Facts]] | None:
+    """(head, its snapshot, the facts of its files) from the ``state`` part, or None when it is of another
+    HEAD, another fingerprint or another shape."""
+    if data.get("fingerprint") != fingerprint or data.get("head") != head:
         return None
     try:
         reader = SnapshotReader(data)
@@ -244,20 +244,48 @@ def retained_from_json(data: dict[str, Any], fingerprint: str) -> dict[str, Snap
         return {}
 
 
+def _facts(value: object) -> Facts | None:
+    if (
+        isinstance(value, list | tuple)
+        and len(value) == 4
+        and all(item is None or isinstance(item, str) for item in value)
+    ):
+        return value if isinstance(value, Facts) else Facts(*value)
+    return None
+
+
+class FactsTable(dict[str, Facts]):
+    """The facts of every blob read before, each entry checked when it is first used, not all at load:
+    a walk after one new commit uses a handful of 20,000. An entry of any other shape counts as absent
+    (the blob is read again)."""
+
+    def get(self, sha: str, default: Any = None) -> Any:
+        value = dict.get(self, sha)
+        if value is None or isinstance(value, Facts):
+            return default if value is None else value
+        checked = _facts(value)
+        if checked is None:
+            dict.pop(self, sha, None)
+            return default
+        dict.__setitem__(self, sha, checked)
+        return checked
+
+    def __getitem__(self, sha: str) -> Facts:
+        found = self.get(sha)
+        if found is None:
+            raise KeyError(sha)
+        return found  # type: ignore[no-any-return]
+
+    def __contains__(self, sha: object) -> bool:
+        return isinstance(sha, str) and self.get(sha) is not None
+
+
 def facts_from_json(data: object) -> dict[str, Facts]:
-    """The blob facts a cache file holds; an entry of any other shape is left out (read again)."""
-    facts: dict[str, Facts] = {}
-    if not isinstance(data, dict):
-        return facts
-    for sha, value in data.items():
-        if (
-            isinstance(sha, str)
-            and isinstance(value, list)
-            and len(value) == 4
-            and all(item is None or isinstance(item, str) for item in value)
-        ):
-            facts[sha] = Facts(*value)
-    return facts
+    """The blob facts a cache file holds (``FactsTable``: checked as they are used)."""
+    table = FactsTable()
+    if isinstance(data, dict):
+        dict.update(table, data)
+    return table
 
 
 def save(git_dir: str, parts: Mapping[str, dict[str, Any]]) -> None:

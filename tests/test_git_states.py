@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -109,3 +110,42 @@ def test_every_command_in_every_git_state(repo: Repo, run_cli, state: Callable[[
             json.loads(result.out)
     history = json.loads(run_cli(root, "history", "--json").out)
     assert [app["status"] for app in history["applications"]], history
+
+
+def test_git_dir_and_git_work_tree_are_honoured(tmp_path: Path) -> None:
+    """The repository kept apart from its work tree, named by GIT_DIR and GIT_WORK_TREE (relative, from a subfolder)."""
+    store, work = tmp_path / "store.git", tmp_path / "work"
+    git(tmp_path, "init", "-q", "--bare", str(store))
+    (work / "applications").mkdir(parents=True)
+    env = {**os.environ, "GIT_DIR": str(store), "GIT_WORK_TREE": str(work)}
+
+    def commit(status: str, date: str) -> None:
+        (work / "applications" / REDDIT.name).write_text(with_status(status, "2026-08-02"), encoding="utf-8")
+        subprocess.run(["git", "add", "-A"], cwd=work, env=env, check=True)
+        dated = {**env, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+        subprocess.run(["git", "commit", "-q", "--no-verify", "-m", status], cwd=work, env=dated, check=True)
+
+    commit("PENDING", "2026-08-01T09:00:00+00:00")
+    commit("APPLIED", "2026-08-03T09:00:00+00:00")
+    relative = {**os.environ, "GIT_DIR": "../../store.git", "GIT_WORK_TREE": ".."}
+
+    def jobtrail(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "jobtrail", *argv],
+            cwd=work / "applications",
+            env=relative,
+            capture_output=True,
+            text=True,
+        )
+
+    done = jobtrail("history", "--json")
+    assert done.returncode == 0, done.stderr
+    [entry] = json.loads(done.stdout)["applications"]
+    assert [(change["status"], change["date"]) for change in entry["history"]] == [
+        ("PENDING", "2026-08-01"),
+        ("APPLIED", "2026-08-02"),
+    ]
+    assert jobtrail("index").returncode == 0
+    assert "APPLIED" in (work / "INDEX.md").read_text(encoding="utf-8")
+    assert jobtrail("index", "--check").returncode == 0
+    assert not (work / ".git").exists()

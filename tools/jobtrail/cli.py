@@ -226,6 +226,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
+    for variable in ("GIT_DIR", "GIT_WORK_TREE"):
+        # Git runs with the repository's top as its folder: a relative path would mean another place.
+        if os.environ.get(variable):
+            os.environ[variable] = os.path.abspath(os.environ[variable])
     try:
         _text_arguments(args)
         module = importlib.import_module(

@@ -21,6 +21,8 @@ def find_root(start: str | None = None) -> str:
         here = os.path.abspath(start or os.getcwd())
     except FileNotFoundError:
         raise JobtrailError("the current folder no longer exists: `cd` into the repository again") from None
+    if os.environ.get("GIT_DIR"):
+        return _top_from_git(here)
     probe = here
     while True:
         if os.path.exists(os.path.join(probe, ".git")):
@@ -29,6 +31,19 @@ def find_root(start: str | None = None) -> str:
         if parent == probe:
             raise JobtrailError(f"not inside a git repository ({here}): run `jobtrail init` to make one")
         probe = parent
+
+
+def _top_from_git(here: str) -> str:
+    """With GIT_DIR (and GIT_WORK_TREE) set, git alone knows the work tree: ask it, as every git call will."""
+    from .git import output_or_none
+
+    top = output_or_none(here, "rev-parse", "--show-toplevel")
+    if top is None or not top.strip():
+        raise JobtrailError(
+            f"GIT_DIR is set ({os.environ['GIT_DIR']}) but git finds no work tree from {here}:"
+            " set GIT_WORK_TREE to the folder that holds applications/, or unset GIT_DIR"
+        )
+    return os.fsdecode(top.rstrip(b"\n"))
 
 
 def display_path(path: str, root: str) -> str:

@@ -91,10 +91,13 @@ def _read_pointer(path: str) -> str | None:
 
 
 def git_dirs(root: str) -> GitDirs:
-    """Where git keeps its state, for a normal repository, a worktree or a submodule."""
+    """Where git keeps its state, for a normal repository, a worktree or a submodule.
+
+    GIT_DIR, when set, wins (as it does for every git process jobtrail starts).
+    """
     dot_git = os.path.join(root, ".git")
-    git_dir = dot_git
-    if os.path.isfile(dot_git):
+    git_dir = os.environ.get("GIT_DIR") or dot_git
+    if git_dir == dot_git and os.path.isfile(dot_git):
         pointer = _read_pointer(dot_git) or ""
         if pointer.startswith("gitdir:"):
             git_dir = os.path.normpath(os.path.join(root, pointer[len("gitdir:") :].strip()))

@@ -371,3 +371,23 @@ def test_an_export_imports_back_into_the_same_sub_folders(repo: Repo, run_cli, t
     assert moved.read_bytes() == (repo.applications / "2026-11" / "zeta-ops.md").read_bytes()
     assert "(applications/2026-11/zeta-ops.md)" in (target.root / "INDEX.md").read_text(encoding="utf-8")
     assert run_cli(target.root, "index", "--check").status == 0
+
+
+def test_a_custom_workflow_takes_applied_and_wishlist_rows_as_its_own_statuses(
+    repo: Repo, run_cli, tmp_path: Path
+) -> None:
+    """`Applied` means the workflow's sent status and `Wishlist` its first, whatever they are called."""
+    (repo.root / "jobtrail.toml").write_text('active = ["IDEA", "SENT", "CALL"]\nclosed = ["NO"]\n', encoding="utf-8")
+    repo.git("rm", "-q", "--cached", "-r", "--ignore-unmatch", "applications")
+    (repo.applications / REDDIT.name).unlink()
+    repo.commit("start", date="2026-09-01T09:00:00+00:00")
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Company,Position,Status,Date\nAcme,Engineer,Applied,2026-10-01\nGlobex,Analyst,Wishlist,\n")
+
+    result = run_cli(repo.root, "import", str(sheet))
+
+    assert result.status == 0, result.err
+    history = timelines(repo, run_cli)
+    assert history["applications/acme-engineer.md"] == [("SENT", "2026-10-01")]
+    assert [status for status, _ in history["applications/globex-analyst.md"]] == ["IDEA"]
+    assert run_cli(repo.root, "check").status == 0

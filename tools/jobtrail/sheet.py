@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import Workflow
+from .config import DEFAULT_ACTIVE, Workflow
 
 EMPTY_CELLS = frozenset({"", "-", "--", "—", "n/a", "na", "none", "null"})
 
@@ -136,6 +136,16 @@ def header_key(text: str) -> str:
     return "".join(words(text))
 
 
+def in_workflow(status: str, workflow: Workflow) -> str:
+    """A default workflow's status as ``workflow`` names it: the first (PENDING) and the sent one
+    (APPLIED, ``Workflow.applied``) keep their roles under any name; the others keep their own."""
+    if status == DEFAULT_ACTIVE[0]:
+        return workflow.initial
+    if status == DEFAULT_ACTIVE[1]:
+        return workflow.applied
+    return status
+
+
 def status_word(text: str, workflow: Workflow, extra: Mapping[str, str] | None = None) -> str | None:
     """The workflow status a word means (any letter case, spaces or punctuation), or None."""
     phrase = " ".join(words(text))
@@ -143,6 +153,8 @@ def status_word(text: str, workflow: Workflow, extra: Mapping[str, str] | None =
         return None
     for table in (extra or {}, {status.casefold(): status for status in workflow.statuses}, STATUS_WORDS):
         found = table.get(phrase) or table.get(phrase.replace(" ", ""))
+        if found is not None and table is STATUS_WORDS:
+            found = in_workflow(found, workflow)
         if found is not None and found in workflow.statuses:
             return found
     return None
@@ -152,7 +164,8 @@ def column_field(header: str, workflow: Workflow) -> str | None:
     """The field a header names: one of FIELDS, ``date:STATUS`` for a dated stage column, or None."""
     key = header_key(header)
     if key in HEADERS:
-        return HEADERS[key]
+        target = HEADERS[key]
+        return "date:" + in_workflow(target[5:], workflow) if target.startswith("date:") else target
     parts = words(header)
     rest = [part for part in parts if part not in _DATE_WORDS]
     if rest and len(rest) < len(parts):  # a date word and a status word: `Date Interview`, `Rejected On`

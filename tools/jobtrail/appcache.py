@@ -34,7 +34,7 @@ Stamp = tuple[FileKey | None, int]  # and the size limit the file was read with
 T = TypeVar("T")
 
 
-def _file_key(path: str) -> FileKey | None:
+def file_key(path: str) -> FileKey | None:
     """The stamps of a regular file; None for anything else (a symlink, a folder, missing): never cached."""
     try:
         info = os.lstat(path)
@@ -89,14 +89,14 @@ def _remembered(
     config: Config,
     read: Callable[[str, str, Config], T],
 ) -> T:
-    key = _file_key(path)
+    key = file_key(path)
     stamp = (key, config.max_file_bytes)
     cached = store.get((path, shown))
     if key is not None and cached is not None and cached[0] == stamp:
         return cached[1]
     before = time.time_ns()
     value = read(path, shown, config)
-    if key is not None and before - max(key[3], key[4]) > SETTLED_NS and _file_key(path) == key:
+    if key is not None and before - max(key[3], key[4]) > SETTLED_NS and file_key(path) == key:
         store[(path, shown)] = (stamp, value)
     else:
         store.pop((path, shown), None)

@@ -60,8 +60,9 @@ class BlobCache:
         self._added = 0  # entries parsed or checked by this run
 
     @classmethod
-    def load(cls, git_dir: str, fingerprint: str) -> BlobCache:
-        cache = cls(os.path.join(git_dir, "jobtrail", "applications.pickle"), fingerprint)
+    def load(cls, git_dir: str, fingerprint: str, name: str = "applications.pickle") -> BlobCache:
+        """The cache in ``.git/jobtrail/<name>``, empty when it is missing, unreadable or of another configuration."""
+        cache = cls(os.path.join(git_dir, "jobtrail", name), fingerprint)
         data = read_bounded(cache._path, MAX_BYTES)
         if data is None:
             return cache

@@ -31,6 +31,7 @@ from .scaffold import MERGE_DRIVER
 
 if TYPE_CHECKING:
     from .appcache import ApplicationCache
+    from .stampcache import StampCache
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,9 @@ class Rendered:
     notes: tuple[str, ...]
 
 
-def render_repository(repo: Repository, today: datetime.date, cache: ApplicationCache | None = None) -> Rendered:
+def render_repository(
+    repo: Repository, today: datetime.date, cache: ApplicationCache | StampCache | None = None
+) -> Rendered:
     """Both generated files as they should be now (``cache``: keep unchanged files parsed and checked)."""
     root, config = repo.root, repo.config
     load = cache.load if cache else load_application
@@ -156,8 +159,14 @@ def regenerate(
     if wait_for_git and (operation := repo.operation_in_progress()):
         return IndexResult((), 0, (), (), skipped=operation)
     day = today or git.author_today(root)
+    if cache is None:  # not the watcher's: the versions read by the last run, by file stamp
+        from .stampcache import StampCache
+
+        stamps = StampCache(repo.git_dir, repo.config)
     if check:
-        rendered = render_repository(repo, day)
+        rendered = render_repository(repo, day, cache or stamps)
+        if cache is None:
+            stamps.save()
         return IndexResult(
             rendered.counts,
             len(rendered.problems),
@@ -167,7 +176,9 @@ def regenerate(
             problem_list=rendered.problems,
         )
     with locked(os.path.join(repo.git_dir, "jobtrail-index.lock"), timeout=lock_timeout, waiting_for="write INDEX.md"):
-        rendered = render_repository(repo, day, cache)
+        rendered = render_repository(repo, day, cache or stamps)
+        if cache is None:
+            stamps.save()
         stale = _stale(root, rendered)
         with held_signals():  # both files or neither: a stop between the two would leave them disagreeing
             for name in stale:

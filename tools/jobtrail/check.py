@@ -28,16 +28,20 @@ def check_applications(
     context: CheckContext,
     *,
     check_one: Callable[[Application, CheckContext], list[Problem]] = check_application,
+    duplicates: list[Problem] | None = None,
 ) -> list[Problem]:
     """Every problem in ``apps``; ``others`` (the rest of the folder) only feed the cross-file rules.
 
-    ``check_one`` runs the per-file rules (the watcher passes a cached one).
+    ``check_one`` runs the per-file rules (the watcher passes a cached one). ``duplicates``:
+    ``duplicate_applications`` of ``apps`` and ``others``, when the caller has it already.
     """
     problems: list[Problem] = []
     for app in apps:
         problems.extend(check_one(app, context))
     checked = {app.path for app in apps}
-    problems.extend(problem for problem in duplicate_applications([*apps, *others]) if problem.path in checked)
+    if duplicates is None:
+        duplicates = duplicate_applications([*apps, *others])
+    problems.extend(problem for problem in duplicates if problem.path in checked)
     return sorted(problems)
 
 

@@ -34,10 +34,20 @@ _WWW = re.compile(r"(?i)(?<![0-9a-z])(www)\.")
 WORD_JOINER = "\u2060"
 # Characters that do not show, dropped from the text first (so only ours remain).
 _INVISIBLE = INVISIBLE
+# Text that every step below leaves as it is (words of ASCII letters, digits and a little punctuation, single
+# spaces between): most company names and positions. Rendering 50,000 rows escapes 350,000 texts; these skip
+# the eight passes. No `.`, `:`, `@` or `#`: the autolink and heading steps look at them.
+_PLAIN = re.compile(r"[A-Za-z0-9,()'+/-]+(?: [A-Za-z0-9,()'+/-]+)*")
+# A path that percent-encoding leaves as it is (``quote``'s always-safe characters and ``/``).
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/-]+")
 
 
 def inline(text: str) -> str:
     """``text`` as literal inline Markdown on one line (a table cell, a heading, a list item)."""
+    return text if _PLAIN.fullmatch(text) else _escaped(text)
+
+
+def _escaped(text: str) -> str:
     flat = " ".join(_CONTROLS.sub(" ", _INVISIBLE.sub("", text)).split())
     escaped = _MARKUP.sub(r"\\\1", flat)
     escaped = _WWW.sub(r"\1\\.", _URL_SCHEME.sub(r"\\:", escaped)).replace("@", "@" + WORD_JOINER)
@@ -46,6 +56,10 @@ def inline(text: str) -> str:
 
 def link_target(path: str) -> str:
     """A repository-relative path as a link destination: percent-encoded, so it is never a scheme."""
+    return path if _PLAIN_PATH.fullmatch(path) else _encoded(path)
+
+
+def _encoded(path: str) -> str:
     # A name that is not UTF-8 is percent-encoded byte for byte, so the link still opens the file.
     return quote(path.encode("utf-8", "surrogateescape"), safe="/")
 

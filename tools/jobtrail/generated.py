@@ -97,11 +97,13 @@ def render(
     today: datetime.date,
     *,
     check_one: Callable[[Application, CheckContext], list[Problem]] = check_application,
+    duplicates: list[Problem] | None = None,
 ) -> Rendered:
-    """Both generated files for these applications and their history (pure)."""
+    """Both generated files for these applications and their history (pure; ``duplicates`` as for
+    ``check_applications``)."""
     # Checked as of the newest date in the history, not the clock: the files are a function of the repository.
     context = CheckContext(config, history.newest or today)
-    problems = check_applications(list(apps.values()), [], context, check_one=check_one)
+    problems = check_applications(list(apps.values()), [], context, check_one=check_one, duplicates=duplicates)
     rows = application_rows(history, apps, config)
     files = {
         INDEX_FILE: render_index(history, apps, problems, config, rows=rows).encode("utf-8"),

@@ -77,7 +77,10 @@ class Application(NamedTuple):
         return next((heading for heading in self.headings if heading.level == 1), None)
 
     def section(self, name: str) -> Section | None:
-        return next((section for section in self.sections if section.heading.text == name), None)
+        for section in self.sections:  # a loop, not next(generator): called 20 times per application rendered
+            if section.heading.text == name:
+                return section
+        return None
 
     def value(self, name: str) -> Value | None:
         section = self.section(name)

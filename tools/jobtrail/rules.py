@@ -377,6 +377,8 @@ def check_application(app: Application, context: CheckContext) -> list[Problem]:
 
 def _same_name(text: str) -> str:
     """One spelling per name: `Café` typed composed or decomposed, in any case or spacing."""
+    if text.isascii():  # NFKC leaves ASCII as it is, and casefold is lower there
+        return " ".join(text.lower().split())
     import unicodedata
 
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())

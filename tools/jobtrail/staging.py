@@ -39,7 +39,7 @@ from .parse import Fields, fields_of_application, parse_bytes
 from .problem import Problem, error, has_errors
 from .render import HISTORY_FILE, INDEX_FILE
 from .repository import Repository
-from .rules import CheckContext, check_application
+from .rules import CheckContext, check_application, duplicate_applications
 
 GENERATED = (INDEX_FILE, HISTORY_FILE)
 REGULAR_FILES = ("100644", "100755")
@@ -208,8 +208,12 @@ def stage_generated(repo: Repository, *, made: str | None = None) -> Staged:
 
     today = git.author_today(repo.root)
     changed_apps = [apps[path] for path in sorted(changed)]
+    duplicates = duplicate_applications(apps.values())  # once: the rendering needs them too
     problems = check_applications(
-        changed_apps, [apps[path] for path in apps if path not in changed], CheckContext(config, today)
+        changed_apps,
+        [apps[path] for path in apps if path not in changed],
+        CheckContext(config, today),
+        duplicates=duplicates,
     )
     shown = [
         problem._replace(path=display_path(os.path.join(repo.root, problem.path), repo.root)) for problem in problems
@@ -221,7 +225,9 @@ def stage_generated(repo: Repository, *, made: str | None = None) -> Staged:
     fields: dict[str, Fields | None] = {path: fields_of_application(app) for path, app in apps.items()}
     history = read_history_at(repo, commit, parents, fields)
     own = _own_problems(repo, files, apps, cache, CheckContext(config, history.newest or today))
-    rendered = render(config, history, apps, today, check_one=lambda app, _context: list(own[app.path]))
+    rendered = render(
+        config, history, apps, today, check_one=lambda app, _context: list(own[app.path]), duplicates=duplicates
+    )
     cache.save({(path, entry.sha) for path, entry in files.items()})
     stale = [
         name

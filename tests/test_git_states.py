@@ -149,3 +149,25 @@ def test_git_dir_and_git_work_tree_are_honoured(tmp_path: Path) -> None:
     assert "APPLIED" in (work / "INDEX.md").read_text(encoding="utf-8")
     assert jobtrail("index", "--check").returncode == 0
     assert not (work / ".git").exists()
+
+
+def test_a_partial_clone_offline_leaves_out_what_it_cannot_fetch_and_says_so(repo: Repo, tmp_path: Path) -> None:
+    repo.git("config", "uploadpack.allowFilter", "true")
+    repo.commit("pending", date="2026-08-01T09:00:00+00:00")
+    repo.write(REDDIT.name, with_status("APPLIED", "2026-08-02"))
+    repo.commit("applied", date="2026-08-03T09:00:00+00:00")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--filter=blob:none", f"file://{repo.root}", str(clone))
+    shutil.move(repo.root, tmp_path / "gone")  # offline: the promisor remote is unreachable
+
+    done = subprocess.run(
+        [sys.executable, "-m", "jobtrail", "history", "--json"], cwd=clone, capture_output=True, text=True
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "not in this partial clone" in done.stderr and "damaged" not in done.stderr, done.stderr
+    [entry] = json.loads(done.stdout)["applications"]
+    assert entry["status"] == "APPLIED"
+    assert [change["status"] for change in entry["history"]] == ["APPLIED"]
+    index = subprocess.run([sys.executable, "-m", "jobtrail", "index"], cwd=clone, capture_output=True, text=True)
+    assert index.returncode == 0, index.stderr

@@ -167,8 +167,14 @@ class Progress:
             self._stream.flush()
 
 
-def _read_commits(repo: Repository, revisions: list[str], facts: dict[str, Facts]) -> list[LogCommit]:
-    """The commits of ``revisions``, with the facts of every version they name added to ``facts``."""
+def _read_commits(
+    repo: Repository, revisions: list[str], facts: dict[str, Facts], missing: set[str] | None = None
+) -> list[LogCommit]:
+    """The commits of ``revisions``, with the facts of every version they name added to ``facts``.
+
+    In a partial clone, versions git cannot fetch (offline) go into ``missing`` when it is
+    given (the history leaves them out, and says so); anywhere else they mean damage.
+    """
     folder = repo.applications_dir
 
     def is_application(path: str) -> bool:
@@ -194,8 +200,33 @@ def _read_commits(repo: Repository, revisions: list[str], facts: dict[str, Facts
         reader.finish()
         progress.done(len(commits))
     if reader.unread:
-        raise JobtrailError(_unreadable(commits, reader.unread))
+        if missing is None or not partial_clone(repo):
+            raise JobtrailError(_unreadable(commits, reader.unread))
+        # git's batch stops at the first version it cannot fetch: ask for each of the rest alone.
+        for sha in sorted(reader.unread):
+            data = git.output_or_none(repo.root, "cat-file", "blob", sha)
+            if data is None:
+                missing.add(sha)
+            else:
+                remember(sha, b"blob", data if len(data) <= repo.config.max_file_bytes else None)
     return commits
+
+
+def partial_clone(repo: Repository) -> bool:
+    """A clone made with ``--filter`` (its objects come from a promisor remote when needed)."""
+    found = git.output_or_none(
+        repo.root, "config", "--get-regexp", r"^(remote\..*\.promisor|extensions\.partialclone)$"
+    )
+    return bool(found and found.strip())
+
+
+def missing_note(missing: set[str]) -> tuple[str, ...]:
+    if not missing:
+        return ()
+    return (
+        f"{len(missing)} version(s) of the application files are not in this partial clone and git could not"
+        " fetch them (offline?): the history leaves them out until `git fetch` can get them",
+    )
 
 
 def _unreadable(commits: list[LogCommit], unread: set[str]) -> str:
@@ -238,13 +269,19 @@ def _retain(known: dict[str, Snapshot], walked: dict[str, Snapshot], chain: list
     return dict(list(retained.items())[max(excess, 0) :])
 
 
-def head_snapshot(repo: Repository, head: str | None) -> Snapshot:
+def head_snapshot(repo: Repository, head: str | None, missing: set[str] | None = None) -> Snapshot:
     """Every application path at ``head`` with its history: from the cache when it is there, else walked."""
-    return head_state(repo, head)[0]
+    return head_state(repo, head, missing)[0]
 
 
-def head_state(repo: Repository, head: str | None) -> tuple[Snapshot, dict[str, Facts]]:
-    """``head_snapshot``, and what each file at ``head`` says (its blob's facts)."""
+def head_state(
+    repo: Repository, head: str | None, missing: set[str] | None = None
+) -> tuple[Snapshot, dict[str, Facts]]:
+    """``head_snapshot``, and what each file at ``head`` says (its blob's facts).
+
+    With ``missing``, versions a partial clone cannot fetch are left out and named there;
+    nothing is cached then (a later run, online, reads them).
+    """
     if head is None:
         return {}, {}
     fingerprint = _fingerprint(repo)
@@ -264,13 +301,13 @@ def head_state(repo: Repository, head: str | None) -> tuple[Snapshot, dict[str, 
         commits: list[LogCommit] = []
         if known:
             try:
-                commits = _read_commits(repo, [head, "--not", *known], facts)
+                commits = _read_commits(repo, [head, "--not", *known], facts, missing)
                 keep = set(first_parent_chain(commits, head, KEEP_ANCESTORS))
                 walked = walk(commits, facts, statuses, known, keep)
             except (MissingParent, JobtrailError):  # a parent older than every snapshot, or one gone from git
                 walked = None
         if walked is None:  # the whole history; the snapshots kept before stay valid for other heads
-            commits = _read_commits(repo, [head], facts)
+            commits = _read_commits(repo, [head], facts, missing)
             keep = set(first_parent_chain(commits, head, KEEP_ANCESTORS))
             try:
                 walked = walk(commits, facts, statuses, {}, keep)
@@ -279,6 +316,8 @@ def head_state(repo: Repository, head: str | None) -> tuple[Snapshot, dict[str, 
         snapshot = walked.get(head, {})
         retained = _retain(known, walked, first_parent_chain(commits, head, KEEP_ANCESTORS))
         retained.setdefault(head, snapshot)
+        if missing:
+            return snapshot, {path: facts.get(version.blob, NO_FACTS) for path, version in snapshot.items()}
         historycache.save(repo.git_dir, {"blobs": historycache.blobs_to_json(repo.config.max_file_bytes, facts)})
     historycache.save(
         repo.git_dir,
@@ -322,7 +361,8 @@ def read_history(
     config = repo.config
     shallow = repo.shallow
     work_tree = work_tree_state(repo)
-    snapshot, at_head = head_state(repo, work_tree.head)
+    missing: set[str] = set()
+    snapshot, at_head = head_state(repo, work_tree.head, missing)
     statuses = frozenset(config.workflow.statuses)
     applications: list[ApplicationHistory] = []
     for path in application_paths(config.applications_path):
@@ -368,7 +408,8 @@ def read_history(
                 last_changed=last_changed,
             )
         )
-    return RepositoryHistory(tuple(applications), shallow=shallow, notes=_notes(repo, shallow, work_tree.head))
+    notes = _notes(repo, shallow, work_tree.head) + missing_note(missing)
+    return RepositoryHistory(tuple(applications), shallow=shallow, notes=notes)
 
 
 def read_history_at(
@@ -386,13 +427,14 @@ def read_history_at(
     shallow = repo.shallow
     statuses = frozenset(repo.config.workflow.statuses)
     base = parents[0] if parents else None
-    known = {base: head_snapshot(repo, base)} if base else {}
+    missing: set[str] = set()  # a partial clone offline: versions left out, said in the notes
+    known = {base: head_snapshot(repo, base, missing)} if base else {}
     facts = historycache.blobs_from_json(historycache.load_part(repo.git_dir, "blobs"), repo.config.max_file_bytes)
     try:
-        commits = _read_commits(repo, [commit, *(f"^{parent}" for parent in parents[:1])], facts)
+        commits = _read_commits(repo, [commit, *(f"^{parent}" for parent in parents[:1])], facts, missing)
         walked = walk(commits, facts, statuses, known, {commit})
     except MissingParent:  # a merge's other side forked before the first parent's snapshot: all of it
-        commits = _read_commits(repo, [commit], facts)
+        commits = _read_commits(repo, [commit], facts, missing)
         walked = walk(commits, facts, statuses, {}, {commit})
     snapshot = walked.get(commit, {})
     applications = []
@@ -415,4 +457,4 @@ def read_history_at(
             )
         )
     notes = ("this is a shallow clone: the history is cut short",) if shallow else ()
-    return RepositoryHistory(tuple(applications), shallow=shallow, notes=notes)
+    return RepositoryHistory(tuple(applications), shallow=shallow, notes=notes + missing_note(missing))

@@ -291,6 +291,7 @@ def head_state(
     known = historycache.retained_from_json(historycache.load_part(repo.git_dir, "retained"), fingerprint)
     statuses = frozenset(repo.config.workflow.statuses)
     facts = historycache.blobs_from_json(historycache.load_part(repo.git_dir, "blobs"), repo.config.max_file_bytes)
+    facts_before = len(facts)
     if head in known and all(version.blob in facts for version in known[head].values()):
         # a reset, a switch back: no walk at all
         snapshot = known[head]
@@ -318,7 +319,8 @@ def head_state(
         retained.setdefault(head, snapshot)
         if missing:
             return snapshot, {path: facts.get(version.blob, NO_FACTS) for path, version in snapshot.items()}
-        historycache.save(repo.git_dir, {"blobs": historycache.blobs_to_json(repo.config.max_file_bytes, facts)})
+        if len(facts) != facts_before:  # an amend of the message, a rebase: no version git had not shown before
+            historycache.save(repo.git_dir, {"blobs": historycache.blobs_to_json(repo.config.max_file_bytes, facts)})
     historycache.save(
         repo.git_dir,
         {

@@ -36,8 +36,9 @@ WORD_JOINER = "\u2060"
 _INVISIBLE = INVISIBLE
 # Text that every step below leaves as it is (words of ASCII letters, digits and a little punctuation, single
 # spaces between): most company names and positions. Rendering 50,000 rows escapes 350,000 texts; these skip
-# the eight passes. No `.`, `:`, `@` or `#`: the autolink and heading steps look at them.
-_PLAIN = re.compile(r"[A-Za-z0-9,()'+/-]+(?: [A-Za-z0-9,()'+/-]+)*")
+# the eight passes. No `.`, `:`, `@` or `#`: the autolink and heading steps look at them. The em dash joins
+# company and position in a row's label.
+_PLAIN = re.compile("[A-Za-z0-9,()'+/\u2014-]+(?: [A-Za-z0-9,()'+/\u2014-]+)*")
 # A path that percent-encoding leaves as it is (``quote``'s always-safe characters and ``/``).
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/-]+")
 

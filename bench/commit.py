@@ -20,7 +20,6 @@ the generator's commits, which takes hours at that size).
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -29,18 +28,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import ENV as BENCH_ENV  # bench/ is on the path when a script here runs
+
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
-ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "Bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.com",
-    "GIT_COMMITTER_NAME": "Bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.com",
-    "PRE_COMMIT_COLOR": "never",
-    "JOBTRAIL_PYTHON": sys.executable,
-}
-ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+ENV = {**BENCH_ENV, "PRE_COMMIT_COLOR": "never", "JOBTRAIL_PYTHON": sys.executable}
 
 
 def run(cwd: Path, *args: str) -> float:

@@ -252,7 +252,8 @@ FILE_NAMES = st.text(
 @st.composite
 def rendered_repositories(draw: st.DrawFn) -> tuple[str, str, int]:
     from jobtrail.history import ApplicationHistory, RepositoryHistory, StatusChange
-    from jobtrail.render import render_history, render_index
+    from jobtrail.historyfile import render_history
+    from jobtrail.render import render_index
 
     names = draw(st.lists(FILE_NAMES, min_size=1, max_size=4, unique=True))
     histories, apps, problems = [], {}, []

@@ -1,4 +1,4 @@
-"""render.py: golden files for INDEX.md and HISTORY.md, and escaping checked by a real Markdown parser.
+"""render.py, historyfile.py and their sections: golden files for INDEX.md and HISTORY.md, and escaping checked by a real Markdown parser.
 
 Each ``tests/golden/render/NAME.json`` is a hand-built history (plus the current
 files and their problems); ``NAME.INDEX.md`` and ``NAME.HISTORY.md`` are what
@@ -23,10 +23,11 @@ from conftest import Repo, gfm_links, reddit_text
 from jobtrail.config import Config, Workflow, load_config
 from jobtrail.escape import inline, link
 from jobtrail.history import ApplicationHistory, RepositoryHistory, StatusChange
+from jobtrail.historyfile import render_history
 from jobtrail.model import Application
 from jobtrail.parse import parse_text
 from jobtrail.problem import Problem
-from jobtrail.render import render_history, render_index
+from jobtrail.render import render_index
 
 GOLDEN = Path(__file__).parent / "golden" / "render"
 CASES = sorted(path.stem for path in GOLDEN.glob("*.json"))

@@ -20,12 +20,14 @@ from .errors import JobtrailError
 from .files import application_paths, application_relative, locked, repo_relative, write_atomic
 from .gitlog import current_fields, read_history
 from .history import RepositoryHistory
+from .historyfile import render_history
 from .interrupts import held_signals
 from .model import Application
 from .parse import Fields, fields_of_application
 from .problem import Problem
-from .render import HISTORY_FILE, INDEX_FILE, application_rows, render_history, render_index, status_counts
+from .render import HISTORY_FILE, INDEX_FILE, render_index
 from .repository import Repository
+from .rows import application_rows, status_counts
 from .rules import CheckContext, check_application
 from .scaffold import MERGE_DRIVER
 

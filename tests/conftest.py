@@ -94,6 +94,24 @@ class Result:
     err: str
 
 
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One hook-environment cache for the session (pre-commit installs each environment once)."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+@pytest.fixture
+def hooked(repo: Repo, pre_commit_home: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    """The `repo` fixture set up as `make run` does: this project's config and hooks (`jobtrail init --hooks`)."""
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
+    shutil.copytree(PROJECT / "hooks", repo.root / "hooks")
+    for name in (".gitattributes", ".pre-commit-config.yaml"):
+        shutil.copyfile(PROJECT / name, repo.root / name)
+    done = subprocess.run([sys.executable, "-m", "jobtrail", "init", "--hooks"], cwd=repo.root, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    return repo
+
+
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     """Run ``jobtrail`` in this process from a given folder; returns (status, stdout, stderr)."""

@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
@@ -22,24 +21,6 @@ from jobtrail.repository import repository_at
 
 HOOK_TYPES = ("pre-commit", "post-commit", "post-merge", "post-checkout", "post-rewrite")
 POST_HOOKS = ("post-commit", "post-merge", "post-checkout", "post-rewrite")
-
-
-@pytest.fixture(scope="session")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("pre-commit-home")
-
-
-@pytest.fixture
-def hooked(repo: Repo, pre_commit_home: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
-    """The `repo` fixture set up as `make run` does: this project's config and hooks (`jobtrail init --hooks`)."""
-    monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
-    shutil.copytree(PROJECT / "hooks", repo.root / "hooks")
-    for name in (".gitattributes", ".pre-commit-config.yaml"):
-        shutil.copyfile(PROJECT / name, repo.root / name)
-    subprocess.run(
-        [sys.executable, "-m", "jobtrail", "init", "--hooks"], cwd=repo.root, check=True, capture_output=True
-    )
-    return repo
 
 
 def run_git(repo: Repo, *args: str) -> subprocess.CompletedProcess[str]:

@@ -15,10 +15,8 @@ from jobtrail.parse import parse_bytes
 from test_hooks import (
     commit_regenerated,
     index_is_fresh,
-    pre_commit_home,  # noqa: F401 (a fixture `hooked` needs)
     run_git,
 )
-from test_hooks import hooked as hooked_repo  # noqa: F401 (a fixture, requested by this name)
 
 SHEETS = Path(__file__).parent / "fixtures" / "sheets"
 
@@ -306,10 +304,8 @@ def test_a_merge_in_progress_is_refused(started: Repo, run_cli) -> None:
     assert result.status == 1 and "a merge is in progress" in result.err
 
 
-def test_with_the_hooks_installed_the_next_commit_goes_through_first_try(
-    request: pytest.FixtureRequest, run_cli
-) -> None:
-    repo: Repo = request.getfixturevalue("hooked_repo")  # test_hooks.hooked: this project's hooks installed
+def test_with_the_hooks_installed_the_next_commit_goes_through_first_try(hooked: Repo, run_cli) -> None:
+    repo = hooked  # this project's hooks installed
     commit_regenerated(repo, "start")
     assert run_cli(repo.root, "import", str(SHEETS / "hand-kept.csv")).status == 0
     assert repo.git("status", "--porcelain") == ""

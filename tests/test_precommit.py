@@ -7,20 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from conftest import PROJECT, Repo, git, reddit_text
 
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
 BROKEN = (
     reddit_text().replace("### Application\nPENDING", "### Application\nAPPLID").replace("Reddit\n", "Broken Co\n", 1)
 )
-
-
-@pytest.fixture(scope="session")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One hook-environment cache for the session (pre-commit installs each environment once)."""
-    return tmp_path_factory.mktemp("pre-commit-home")
 
 
 def pre_commit(cwd: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:

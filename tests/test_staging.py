@@ -8,15 +8,14 @@ it), and every unstaged byte of the work tree is where it was.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, REDDIT, Repo, git, reddit_text, with_status
-from jobtrail.staging import blob_id
+from conftest import REDDIT, Repo, git, reddit_text, with_status
+from jobtrail.gittree import blob_id
 
 NEW = "acme-data-engineer.md"
 
@@ -26,24 +25,13 @@ def sent(status: str, text: str | None = None) -> str:
     return with_status(status, "2026-11-24", text).replace("[URL to job listing]", "https://example.com/jobs/1")
 
 
-@pytest.fixture(scope="session")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("pre-commit-home")
-
-
 @pytest.fixture
-def loop(repo: Repo, pre_commit_home: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
-    """The `repo` fixture set up as `make run` sets up this repository: its config, hooks and attributes."""
-    monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
+def loop(hooked: Repo, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    """The `hooked` repository (set up as `make run` sets up this repository) with its first commit."""
     monkeypatch.setenv("PRE_COMMIT_COLOR", "never")
-    shutil.copytree(PROJECT / "hooks", repo.root / "hooks")
-    for name in (".gitattributes", ".pre-commit-config.yaml"):
-        shutil.copyfile(PROJECT / name, repo.root / name)
-    done = subprocess.run([sys.executable, "-m", "jobtrail", "init", "--hooks"], cwd=repo.root, capture_output=True)
-    assert done.returncode == 0, done.stderr
-    first = commit(repo, "add", "-A", message="start")
+    first = commit(hooked, "add", "-A", message="start")
     assert first.returncode == 0, first.stdout
-    return repo
+    return hooked
 
 
 def commit(

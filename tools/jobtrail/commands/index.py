@@ -73,7 +73,8 @@ def _before_a_commit() -> int:
 def _after_git(hook: str) -> int:
     """post-* hooks: they never fail git; a problem is one line on stderr."""
     from ..errors import JobtrailError
-    from ..staging import refresh_merge_commit, settle
+    from ..mergecommit import refresh_merge_commit
+    from ..settle import settle
 
     try:
         repo = open_repository()

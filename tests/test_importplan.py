@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from jobtrail.config import Config
 from jobtrail.importplan import Existing, plan_import
+from jobtrail.incoming import Event, Incoming
 from jobtrail.parse import parse_bytes
 from jobtrail.rules import CheckContext, check_application
-from jobtrail.sheet import Event, Incoming
 from jobtrail.template import default_template_text, template_from_text
 
 CONFIG = Config(root="/nowhere", template=template_from_text(default_template_text()))

@@ -1,4 +1,4 @@
-"""sheet.py: header spellings, status words, dates and a row's events, without git."""
+"""sheet.py: a row's events and whole sheets read, without git."""
 
 from __future__ import annotations
 
@@ -7,135 +7,11 @@ import datetime
 import pytest
 
 from jobtrail.config import Workflow
-from jobtrail.sheet import (
-    ColumnError,
-    DateOrder,
-    Event,
-    column_field,
-    date_order,
-    parse_date,
-    read_sheet,
-    row_events,
-    status_word,
-)
+from jobtrail.incoming import Event
+from jobtrail.sheet import read_sheet, row_events
+from jobtrail.sheetcolumns import ColumnError
 
 WORKFLOW = Workflow()
-MONTH_FIRST = DateOrder(day_first=False, decided=True)
-
-
-@pytest.mark.parametrize(
-    ("header", "field"),
-    [
-        ("Company", "company"),
-        ("Employer", "company"),
-        ("Organization", "company"),
-        ("companyName", "company"),
-        ("Position", "position"),
-        ("Title", "position"),
-        ("Job Title", "position"),
-        ("Role", "position"),
-        ("URL", "url"),
-        ("Link", "url"),
-        ("Job Link", "url"),
-        ("Status", "status"),
-        ("Stage", "status"),
-        ("listName", "status"),
-        ("Date Applied", "date:APPLIED"),
-        ("Applied On", "date:APPLIED"),
-        ("date", "date:APPLIED"),
-        ("Date Interview", "date:INTERVIEWING"),
-        ("Interview Date", "date:INTERVIEWING"),
-        ("Date Rejected", "date:REJECTED"),
-        ("Rejected On", "date:REJECTED"),
-        ("Date Offer", "date:OFFER"),
-        ("Phone Screen Date", "date:SCREENING"),
-        ("Date Saved", "date:PENDING"),
-        ("lastMovedAt", "status_date"),
-        ("createdAt", "created"),
-        ("Location", "location"),
-        ("Salary", "salary"),
-        ("Notes", "notes"),
-        ("Tags", "tags"),
-        ("htmlDescription", "description"),
-        ("Sector", None),
-        ("Date", "date:APPLIED"),
-        ("Interview", None),  # a status word alone is not a date column
-    ],
-)
-def test_header_spellings(header: str, field: str | None) -> None:
-    assert column_field(header, WORKFLOW) == field
-
-
-@pytest.mark.parametrize(
-    ("word", "status"),
-    [
-        ("Applied", "APPLIED"),
-        ("applied", "APPLIED"),
-        ("Interviewing", "INTERVIEWING"),
-        ("INTERVIEW", "INTERVIEWING"),
-        ("Wishlist", "PENDING"),
-        ("wish-list", "PENDING"),
-        ("Bookmarked", "PENDING"),
-        ("Ghosted", "GHOSTED"),
-        ("No response", "GHOSTED"),
-        ("Phone Screen", "SCREENING"),
-        ("Offer", "OFFER"),
-        ("Withdrew", "WITHDRAWN"),
-        ("declined", "DECLINED"),
-        ("rejected", "REJECTED"),
-        ("Limbo", None),
-        ("", None),
-    ],
-)
-def test_status_words_any_case(word: str, status: str | None) -> None:
-    assert status_word(word, WORKFLOW) == status
-
-
-def test_a_status_word_the_workflow_lacks_is_unknown() -> None:
-    assert status_word("ghosted", Workflow(active=("NEW", "SENT"), closed=("NO",))) is None
-    assert status_word("sent", Workflow(active=("NEW", "SENT"), closed=("NO",))) == "SENT"
-
-
-@pytest.mark.parametrize(
-    ("cell", "date"),
-    [
-        ("2026-01-05", datetime.date(2026, 1, 5)),
-        ("2026-1-5", datetime.date(2026, 1, 5)),
-        ("2026/01/05", datetime.date(2026, 1, 5)),
-        ("01/05/2026", datetime.date(2026, 1, 5)),
-        ("1/5/26", datetime.date(2026, 1, 5)),
-        ("05.01.2026", datetime.date(2026, 1, 5)),  # dots: day first, always
-        ("Jan 5, 2026", datetime.date(2026, 1, 5)),
-        ("5 January 2026", datetime.date(2026, 1, 5)),
-        ("5-Jan-2026", datetime.date(2026, 1, 5)),
-        ("2026-01-05T14:03:11.000Z", datetime.date(2026, 1, 5)),
-        ("2026-01-05 19:17:05", datetime.date(2026, 1, 5)),
-    ],
-)
-def test_dates(cell: str, date: datetime.date) -> None:
-    assert parse_date(cell, MONTH_FIRST) == date
-
-
-@pytest.mark.parametrize(
-    ("cell", "why"),
-    [
-        ("2026-02-30", "not a date in the calendar"),
-        ("02/30/2026", "not a date in the calendar"),
-        ("13/13/2026", "not a date in the calendar"),
-        ("next Tuesday", "is not a date"),
-        ("Smarch 3, 2026", "is not a date"),
-    ],
-)
-def test_impossible_dates(cell: str, why: str) -> None:
-    with pytest.raises(ValueError, match=why):
-        parse_date(cell, MONTH_FIRST)
-
-
-def test_day_first_is_decided_by_the_file() -> None:
-    assert date_order(["01/02/2026", "25/01/2026"]) == DateOrder(True, True)
-    assert date_order(["01/02/2026", "01/25/2026"]) == DateOrder(False, True)
-    assert date_order(["01/02/2026"]) == DateOrder(False, False)
-    assert date_order(["01/02/2026"], day_first=True) == DateOrder(True, True)
 
 
 def day(text: str) -> datetime.date:

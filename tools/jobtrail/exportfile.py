@@ -12,7 +12,8 @@ import json
 from typing import Any
 
 from .config import Workflow
-from .sheet import ColumnError, Event, Incoming, RowProblem, SheetResult
+from .incoming import Event, Incoming, RowProblem, SheetResult
+from .sheetcolumns import ColumnError
 
 
 def is_export(data: bytes) -> bool:

@@ -20,9 +20,12 @@ from ..exportfile import is_export, read_export
 from ..files import application_paths, display_path, read_named_file
 from ..importgit import taken_paths, write_import
 from ..importplan import Existing, Plan, plan_import
+from ..incoming import RowProblem, SheetResult
 from ..model import JOB_URL
 from ..repository import Repository, open_repository
-from ..sheet import FIELDS, ColumnError, RowProblem, SheetResult, read_sheet, status_word
+from ..sheet import read_sheet
+from ..sheetcolumns import FIELDS, ColumnError
+from ..statuswords import status_word
 from ..template import is_placeholder
 
 MAX_FILE_BYTES = 100_000_000

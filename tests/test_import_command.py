@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REDDIT, Repo, with_status
+from conftest import REDDIT, Repo, Result, with_status
 from jobtrail import git as gitmodule
 from jobtrail.errors import JobtrailError
 from jobtrail.parse import parse_bytes
@@ -39,6 +39,17 @@ def assert_clean_and_checked(repo: Repo, run_cli) -> None:
     problems = json.loads(run_cli(repo.root, "check", "--format", "json").out)
     assert [p for p in problems if p["severity"] == "error"] == []
     assert run_cli(repo.root, "index", "--check").status == 0  # the last commit carries fresh generated files
+
+
+def exported_into_a_new_repository(repo: Repo, run_cli, tmp_path: Path) -> tuple[Repo, Result]:
+    """``repo`` exported (`jobtrail export --format json`) and imported into a new empty repository:
+    that repository and the import's result. The export stays in ``tmp_path / "export.json"``."""
+    export = tmp_path / "export.json"
+    assert run_cli(repo.root, "export", "--format", "json", "--output", str(export)).status == 0
+    target = Repo(tmp_path / "target")
+    target.root.mkdir()
+    target.git("init", "-q", "-b", "main")
+    return target, run_cli(target.root, "import", str(export))
 
 
 @pytest.fixture
@@ -237,13 +248,8 @@ def test_export_then_import_gives_the_same_files_and_history_dates(repo: Repo, r
     repo.write("zeta-ops.md", "\ufeff" + with_status("REJECTED", "2026-02-01").replace("Reddit", "Zeta", 1))
     repo.commit("zeta", date="2026-02-05T23:30:00+05:00")
     assert run_cli(repo.root, "import", str(SHEETS / "careerforge.csv")).status == 0
-    export = tmp_path / "export.json"
-    assert run_cli(repo.root, "export", "--format", "json", "--output", str(export)).status == 0
-    target = Repo(tmp_path / "target")
-    target.root.mkdir()
-    target.git("init", "-q", "-b", "main")
 
-    result = run_cli(target.root, "import", str(export))
+    target, result = exported_into_a_new_repository(repo, run_cli, tmp_path)
 
     assert result.status == 0, result.err
     source_files = sorted(path.name for path in repo.applications.iterdir())
@@ -253,7 +259,7 @@ def test_export_then_import_gives_the_same_files_and_history_dates(repo: Repo, r
     assert timelines(target, run_cli) == timelines(repo, run_cli)
     assert target.git("status", "--porcelain") == ""
     assert run_cli(target.root, "index", "--check").status == 0
-    again = run_cli(target.root, "import", str(export))
+    again = run_cli(target.root, "import", str(tmp_path / "export.json"))
     assert "nothing new to import" in again.out
 
 
@@ -354,13 +360,8 @@ def test_applications_in_sub_folders_stay_in_the_generated_files(repo: Repo, run
 def test_an_export_imports_back_into_the_same_sub_folders(repo: Repo, run_cli, tmp_path: Path) -> None:
     repo.write("2026-11/zeta-ops.md", with_status("APPLIED", "2026-11-02").replace("Reddit", "Zeta", 1))
     repo.commit("start", date="2026-11-03T09:00:00+00:00")
-    export = tmp_path / "export.json"
-    assert run_cli(repo.root, "export", "--format", "json", "--output", str(export)).status == 0
-    target = Repo(tmp_path / "target")
-    target.root.mkdir()
-    target.git("init", "-q", "-b", "main")
 
-    result = run_cli(target.root, "import", str(export))
+    target, result = exported_into_a_new_repository(repo, run_cli, tmp_path)
 
     assert result.status == 0, result.err
     moved = target.applications / "2026-11" / "zeta-ops.md"

@@ -53,12 +53,11 @@ def _ended_from(rows: Sequence[Row], status: str, furthest: Mapping[str, int], a
     return "from " + ", ".join(f"{stage} {count}" for stage, count in found)
 
 
-def _pipeline_chart(rows: Sequence[Row], stats: Stats, config: Config) -> list[str]:
+def _pipeline_chart(rows: Sequence[Row], now: Mapping[str, int], stats: Stats, config: Config) -> list[str]:
     """The active stages left to right, each with how many are there now and how many reached it; below them,
     apart, the closed statuses, each with the stages its applications ended from."""
     active, closed = config.workflow.active, config.workflow.closed
     colours = status_colours(config.workflow)
-    now = dict(status_counts(rows, config))
     reached = dict(stats.funnel)
     furthest = {row.path: _furthest_stage(row, config) for row in rows}
     ended = [(index, status) for index, status in enumerate(closed) if now.get(status)]
@@ -120,6 +119,6 @@ def pipeline_section(rows: Sequence[Row], stats: Stats, config: Config) -> list[
     lines = ["## Pipeline", "", summary + ".", ""]
     if stats.sent:
         lines += [_rates(stats), ""]
-    lines += [*_pipeline_chart(rows, stats, config), ""]
+    lines += [*_pipeline_chart(rows, dict(counts), stats, config), ""]
     lines += _weeks_table(stats)
     return lines

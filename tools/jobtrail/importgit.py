@@ -32,12 +32,10 @@ from .gitlog import read_history_at
 from .gittree import REGULAR_FILES, read_blobs, tree_entries
 from .importplan import Plan
 from .parse import fields_of_application, parse_bytes
-from .render import HISTORY_FILE, INDEX_FILE
 from .repository import Repository
-from .settle import clear_marks
+from .settle import GENERATED, clear_marks
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
-GENERATED = (INDEX_FILE, HISTORY_FILE)
 
 
 def head_commit(repo: Repository) -> str | None:

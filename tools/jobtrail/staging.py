@@ -23,7 +23,6 @@ work tree (docs/commit-loop.md says why):
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 
 from . import git
@@ -54,7 +53,7 @@ class Staged:
         return has_errors(list(self.problems))
 
 
-def _application(path: str, entry: Entry, data: bytes | None, max_bytes: int) -> Application:
+def _application(path: str, data: bytes | None, max_bytes: int) -> Application:
     if data is None:
         return Application(
             path=path,
@@ -143,7 +142,7 @@ def _applications(
     blobs = read_blobs(repo, {files[path].sha for path in wanted})
     for path, entry in files.items():
         if path in wanted:
-            apps[path] = _application(path, entry, blobs[entry.sha], max_bytes)
+            apps[path] = _application(path, blobs[entry.sha], max_bytes)
             cache.put((path, entry.sha), apps[path])
         elif entry.mode in REGULAR_FILES:
             apps[path] = cache.apps[(path, entry.sha)]
@@ -180,12 +179,7 @@ def _own_problems(
         blobs = read_blobs(repo, {files[path].sha for path in again})
         for path in again:
             entry = files[path]
-            full = _application(path, entry, blobs[entry.sha], repo.config.max_file_bytes)
+            full = _application(path, blobs[entry.sha], repo.config.max_file_bytes)
             own[path] = tuple(check_application(full, context))
             cache.put_problems((path, entry.sha), day, own[path])
     return own
-
-
-def print_problems(problems: tuple[Problem, ...]) -> None:
-    for problem in problems:
-        print(problem.as_text(), file=sys.stderr)

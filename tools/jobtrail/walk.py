@@ -1,6 +1,6 @@
 """The history walk, pure: log commits and the facts of each file version in, each path's history out.
 
-No git and no files here: the reader (``gitlog.py``) feeds it, tests feed it
+No git and no files here: the reader (``logread.py``, ``headstate.py``) feeds it, tests feed it
 hand-built commits.
 
 The walk follows the commit graph, parents before children, and keeps for each
@@ -160,6 +160,15 @@ def join_histories(kept: History, others: Iterable[History]) -> History:
     return tuple(joined)
 
 
+def _drop_removed(snapshot: Snapshot, commit: LogCommit) -> None:
+    """The paths ``commit`` deletes or renames away leave ``snapshot``."""
+    for change in commit.changes:
+        if change.kind == "D":
+            snapshot.pop(change.path, None)
+        elif change.kind == "R" and change.old_path is not None:
+            snapshot.pop(change.old_path, None)
+
+
 def _apply_linear(snapshot: Snapshot, commit: LogCommit, facts: Mapping[str, Facts], statuses: frozenset[str]) -> None:
     """A commit with at most one parent: renames carry a file's history; so does an exact swap of contents."""
     touched: dict[str, Version] = {}
@@ -174,11 +183,7 @@ def _apply_linear(snapshot: Snapshot, commit: LogCommit, facts: Mapping[str, Fac
         for change in commit.changes
         if change.kind in ("M", "D") and change.path in touched and touched[change.path].blob != change.new_blob
     }
-    for change in commit.changes:
-        if change.kind == "D":
-            snapshot.pop(change.path, None)
-        elif change.kind == "R" and change.old_path is not None:
-            snapshot.pop(change.old_path, None)
+    _drop_removed(snapshot, commit)
     for change in commit.changes:
         if change.kind == "D" or change.new_blob is None:
             continue
@@ -204,11 +209,7 @@ def _apply_merge(
 ) -> None:
     """A merge, diffed against its first parent (``parents[0]``, which ``snapshot`` started as)."""
     first = parents[0]
-    for change in commit.changes:
-        if change.kind == "D":
-            snapshot.pop(change.path, None)
-        elif change.kind == "R" and change.old_path is not None:
-            snapshot.pop(change.old_path, None)
+    _drop_removed(snapshot, commit)
     for change in commit.changes:
         if change.kind == "D" or change.new_blob is None:
             continue

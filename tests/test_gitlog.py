@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo, diverge, git, reddit_text, with_status
-from jobtrail.gitlog import Progress, read_history
+from jobtrail.gitlog import read_history
+from jobtrail.logread import Progress
 from jobtrail.repository import repository_at
 
 REDDIT = reddit_text()

@@ -28,8 +28,8 @@ from . import git
 from .errors import JobtrailError
 from .files import is_application_path, locked
 from .generated import regenerate, render
-from .gitlog import read_history_at
 from .gittree import REGULAR_FILES, read_blobs, tree_entries
+from .historyat import read_history_at
 from .importplan import Plan
 from .parse import fields_of_application, parse_bytes
 from .repository import Repository

@@ -32,8 +32,8 @@ from .commitmade import parents_of_commit_being_made, throwaway_commit
 from .errors import JobtrailError
 from .files import UNREADABLE, display_path, is_application_path
 from .generated import Rendered, render
-from .gitlog import read_history_at
 from .gittree import REGULAR_FILES, SYMLINK, Entry, blob_id, read_blobs, tree_entries
+from .historyat import read_history_at
 from .model import Application
 from .parse import Fields, fields_of_application, parse_bytes
 from .problem import Problem, error, has_errors

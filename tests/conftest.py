@@ -148,13 +148,19 @@ def with_status(status: str, date: str | None = None, text: str | None = None) -
     return text
 
 
-def diverge(repo: Repo, name: str = REDDIT.name) -> None:
-    """main and a branch `side` that give one application different statuses (they conflict)."""
-    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+def side_applied(repo: Repo, name: str = REDDIT.name) -> tuple[str, str]:
+    """The application added on main (08-01) and APPLIED on a branch `side` (08-02), main checked out: both commits."""
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
     repo.git("checkout", "-q", "-b", "side")
     repo.write(name, with_status("APPLIED"))
-    repo.commit("side", date="2026-08-02T09:00:00+00:00")
+    applied = repo.commit("side", date="2026-08-02T09:00:00+00:00")
     repo.git("checkout", "-q", "main")
+    return first, applied
+
+
+def diverge(repo: Repo, name: str = REDDIT.name) -> None:
+    """main and a branch `side` that give one application different statuses (they conflict)."""
+    side_applied(repo, name)
     repo.write(name, with_status("WITHDRAWN"))
     repo.commit("main", date="2026-08-03T09:00:00+00:00")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Repo, diverge, git, reddit_text, with_status
+from conftest import Repo, diverge, git, reddit_text, side_applied, with_status
 from jobtrail.gitlog import read_history
 from jobtrail.logread import Progress
 from jobtrail.repository import repository_at
@@ -420,11 +420,7 @@ def test_merge_strategy_ours_keeps_the_status_the_merge_holds(repo: Repo) -> Non
 
 
 def test_a_file_kept_in_a_modify_delete_conflict_keeps_its_history(repo: Repo) -> None:
-    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
-    repo.git("checkout", "-q", "-b", "side")
-    repo.write(NAME, with_status("APPLIED"))
-    applied = repo.commit("side", date="2026-08-02T09:00:00+00:00")
-    repo.git("checkout", "-q", "main")
+    first, applied = side_applied(repo)
     repo.git("rm", "-q", f"applications/{NAME}")
     repo.commit("main drops it", date="2026-08-03T09:00:00+00:00")
     with pytest.raises(subprocess.CalledProcessError):
@@ -439,11 +435,7 @@ def test_a_file_kept_in_a_modify_delete_conflict_keeps_its_history(repo: Repo) -
 
 
 def test_a_cherry_picked_status_change_is_one_entry(repo: Repo) -> None:
-    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
-    repo.git("checkout", "-q", "-b", "side")
-    repo.write(NAME, with_status("APPLIED"))
-    applied = repo.commit("side: applied", date="2026-08-02T09:00:00+00:00")
-    repo.git("checkout", "-q", "main")
+    first, applied = side_applied(repo)
     repo.git("cherry-pick", applied, date="2026-08-03T09:00:00+00:00")
     repo.git("merge", "-q", "--no-edit", "side", date="2026-08-04T09:00:00+00:00")
 

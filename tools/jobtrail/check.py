@@ -7,11 +7,12 @@ import os
 from collections.abc import Callable, Iterable
 
 from .config import Config
+from .filerules import duplicate_applications
 from .files import application_paths, display_path, read_application
 from .model import Application
 from .parse import parse_bytes
 from .problem import Problem
-from .rules import CheckContext, check_application, duplicate_applications
+from .rules import CheckContext, check_application
 
 
 def load_application(path: str, shown: str, config: Config, *, front_matter: bool = True) -> Application:

@@ -26,11 +26,12 @@ from .create import (
 )
 from .edit import EditError, replace_value, set_status
 from .errors import JobtrailError
+from .fieldrules import NO_URL, url_problem
 from .files import is_application_path
 from .incoming import Event, Incoming, RowProblem
 from .model import JOB_URL, Application
 from .parse import parse_bytes
-from .rules import NO_URL, CheckContext, check_application, url_problem
+from .rules import CheckContext, check_application
 from .slug import slugify
 from .template import is_placeholder
 

@@ -30,6 +30,7 @@ from .blobcache import BlobCache, fingerprint
 from .check import check_applications, load_application
 from .commitmade import parents_of_commit_being_made, throwaway_commit
 from .errors import JobtrailError
+from .filerules import duplicate_applications
 from .files import UNREADABLE, display_path, is_application_path
 from .generated import Rendered, render
 from .gittree import REGULAR_FILES, SYMLINK, Entry, blob_id, read_blobs, tree_entries
@@ -38,7 +39,7 @@ from .model import Application
 from .parse import Fields, fields_of_application, parse_bytes
 from .problem import Problem, error, has_errors
 from .repository import Repository
-from .rules import CheckContext, check_application, duplicate_applications
+from .rules import CheckContext, check_application
 from .settle import GENERATED, write_into_index
 
 

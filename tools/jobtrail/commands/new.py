@@ -20,8 +20,8 @@ from ..check import load_application
 from ..config import load_config
 from ..create import FillError, TemplateError, look_alikes, new_application, set_description, with_front_matter
 from ..errors import JobtrailError, UsageError
+from ..fieldrules import url_problem
 from ..files import application_paths, create_exclusive, display_path, find_root, read_named_file
-from ..rules import url_problem
 from ..slug import slugify
 
 

@@ -1,0 +1,64 @@
+"""The rules on files as a whole: the file name, and two files for one application (across the folder)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from .model import COMPANY, Application
+from .problem import Problem, error, quoted, warning
+from .template import is_placeholder
+
+if TYPE_CHECKING:
+    from .rules import CheckContext  # the registry imports this module: types only
+
+BAD_FILE_NAME = "JT801"
+DUPLICATE_APPLICATION = "JT802"
+
+_SLUG_FILE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
+
+
+def file_name(app: Application, context: CheckContext) -> Iterator[Problem]:
+    name = os.path.basename(app.path)
+    if not _SLUG_FILE.match(name):
+        yield error(
+            app.path,
+            1,
+            BAD_FILE_NAME,
+            f"file name `{quoted(name)}` is not a lowercase slug: rename it to something like `company-position.md`",
+        )
+
+
+def _same_name(text: str) -> str:
+    """One spelling per name: `Café` typed composed or decomposed, in any case or spacing."""
+    if text.isascii():  # NFKC leaves ASCII as it is, and casefold is lower there
+        return " ".join(text.lower().split())
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def duplicate_applications(apps: Iterable[Application]) -> list[Problem]:
+    """Two files for the same company and position: a warning on each, naming the others."""
+    groups: dict[tuple[str, str], list[Application]] = {}
+    for app in apps:
+        if app.readable and app.company and app.position and not is_placeholder(app.company):
+            groups.setdefault((_same_name(app.company), _same_name(app.position)), []).append(app)
+    problems: list[Problem] = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        for app in group:
+            others = ", ".join(sorted(other.path for other in group if other is not app))
+            value = app.value(COMPANY)
+            problems.append(
+                warning(
+                    app.path,
+                    value.line if value else 1,
+                    DUPLICATE_APPLICATION,
+                    f"same company and position as {others}: keep one file per application",
+                )
+            )
+    return problems

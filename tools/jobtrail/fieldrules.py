@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from .model import APPLICATION_DATE, JOB_URL, Application
+from .model import APPLICATION_DATE, JOB_URL, Application, Value
 from .parse import iso_date
 from .problem import MAX_QUOTED, Problem, error, quoted, warning
 from .sectionrules import CONFLICT_START
@@ -59,9 +59,18 @@ def status_known(app: Application, context: CheckContext) -> Iterator[Problem]:
     )
 
 
-def _sent(app: Application, context: CheckContext) -> bool:
-    """The status says the application went out (``Workflow.is_sent``): its date and listing are due."""
-    return context.config.workflow.is_sent(app.status.upper())
+def _placeholder_when_sent(
+    app: Application, context: CheckContext, value: Value, code: str, field: str, fix: str
+) -> Iterator[Problem]:
+    """A placeholder left in ``field`` once the status says the application went out (``Workflow.is_sent``)."""
+    if context.config.workflow.is_sent(app.status.upper()):
+        yield error(
+            app.path,
+            value.line,
+            code,
+            f"{field} is still a placeholder but the status is {app.status.upper()}: {fix}",
+            value.column,
+        )
 
 
 def application_date(app: Application, context: CheckContext) -> Iterator[Problem]:
@@ -69,14 +78,9 @@ def application_date(app: Application, context: CheckContext) -> Iterator[Proble
     if value is None:
         return
     if is_placeholder(value.text):
-        if _sent(app, context):
-            yield error(
-                app.path,
-                value.line,
-                DATE_PLACEHOLDER,
-                f"Application Date is still a placeholder but the status is {app.status.upper()}: write the date as YYYY-MM-DD",
-                value.column,
-            )
+        yield from _placeholder_when_sent(
+            app, context, value, DATE_PLACEHOLDER, "Application Date", "write the date as YYYY-MM-DD"
+        )
         return
     date = iso_date(value.text)
     if date is None:
@@ -120,14 +124,9 @@ def job_url(app: Application, context: CheckContext) -> Iterator[Problem]:
     if value is None or value.text.casefold() == NO_URL:
         return  # `none`: there is no listing (a referral, a recruiter's e-mail, an import without links)
     if is_placeholder(value.text):
-        if _sent(app, context):
-            yield error(
-                app.path,
-                value.line,
-                URL_PLACEHOLDER,
-                f"Job URL is still a placeholder but the status is {app.status.upper()}: paste the listing's https:// address",
-                value.column,
-            )
+        yield from _placeholder_when_sent(
+            app, context, value, URL_PLACEHOLDER, "Job URL", "paste the listing's https:// address"
+        )
         return
     why = url_problem(value.text)
     if why is not None:

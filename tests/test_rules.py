@@ -150,17 +150,26 @@ def test_rule_reports_code_and_line(
     assert "Traceback" not in result.err
 
 
+def duplicate_warnings(output: str) -> list[str]:
+    """The JT802 lines of a `check` output, in the order printed."""
+    return [line for line in output.splitlines() if "JT802" in line]
+
+
+def files_named(lines: list[str]) -> list[str]:
+    return [line.split(":")[0] for line in lines]
+
+
 def test_duplicate_company_and_position_warns_on_both(repo: Repo, run_cli) -> None:
     repo.write("reddit-copy.md", REDDIT)
 
     result = run_cli(repo.root, "check")
 
-    lines = [line for line in result.out.splitlines() if "JT802" in line]
-    assert [line.split(":")[0] for line in lines] == [
+    warnings = duplicate_warnings(result.out)
+    assert files_named(warnings) == [
         "applications/reddit-copy.md",
         "applications/reddit-senior-machine-learning-engineer-safety.md",
     ]
-    assert all(f":{LINE_COMPANY}:" in line for line in lines)
+    assert all(f":{LINE_COMPANY}:" in line for line in warnings)
     assert result.status == 0  # a warning alone
 
 
@@ -289,8 +298,7 @@ def test_the_same_name_composed_or_decomposed_is_a_duplicate(repo: Repo, run_cli
 
     result = run_cli(repo.root, "check")
 
-    lines = [line for line in result.out.splitlines() if "JT802" in line]
-    assert [line.split(":")[0] for line in lines] == [
+    assert files_named(duplicate_warnings(result.out)) == [
         "applications/cafe-composed.md",
         "applications/cafe-decomposed.md",
     ]

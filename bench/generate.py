@@ -22,6 +22,7 @@ import random
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = (HERE.parent / "applications" / "reddit-senior-machine-learning-engineer-safety.md").read_text(
@@ -55,14 +56,18 @@ class App:
 
 @dataclass
 class Writer:
-    """Writes a fast-import stream, counting marks."""
+    """Writes a fast-import stream straight into git's standard input, counting marks.
 
-    stream: list[bytes] = field(default_factory=list)
+    Streamed rather than built in memory: at 100,000 commits the stream is over a gigabyte,
+    and git packs objects while Python makes the next ones (two cores at work, not one).
+    """
+
+    stream: IO[bytes]
     mark: int = 0
 
     def blob(self, data: bytes) -> int:
         self.mark += 1
-        self.stream.append(b"blob\nmark :%d\ndata %d\n%s\n" % (self.mark, len(data), data))
+        self.stream.write(b"blob\nmark :%d\ndata %d\n%s\n" % (self.mark, len(data), data))
         return self.mark
 
     def commit(
@@ -81,7 +86,7 @@ class Writer:
             out.append(b"merge :%d\n" % parent)
         out.extend(body)
         out.append(b"\n")
-        self.stream.append(b"".join(out))
+        self.stream.write(b"".join(out))
         return self.mark
 
 
@@ -119,9 +124,50 @@ class SideBranch:
     commits_left: int = 0
 
 
+def pick_free(rng: random.Random, live: list[App], busy: list[App], count: int) -> list[App]:
+    """Up to ``count`` distinct applications of ``live`` not in ``busy`` (at most three).
+
+    Drawn one at a time and redrawn when taken: a list of the free ones rebuilt at every
+    commit was quadratic (10,000 applications x 100,000 commits, most of the run).
+    """
+    count = min(count, len(live) - len(busy))
+    chosen: list[App] = []
+    while len(chosen) < count:
+        app = live[rng.randrange(len(live))]
+        if all(app is not other for other in (*busy, *chosen)):
+            chosen.append(app)
+    return chosen
+
+
 def generate(target: Path, apps: int, commits: int, seed: int, shard: bool = False) -> dict[str, object]:
+    target = target.resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(target)], check=True)
+    marks = target / ".git" / "bench-marks"
+    importer = subprocess.Popen(
+        ["git", "fast-import", "--quiet", "--done", f"--export-marks={marks}"], cwd=target, stdin=subprocess.PIPE
+    )
+    assert importer.stdin is not None
+    with importer.stdin as stream:
+        summary, live = write_history(Writer(stream), apps, commits, seed, shard)
+        stream.write(b"done\n")
+    if importer.wait() != 0:
+        raise SystemExit(f"git fast-import failed with exit {importer.returncode}")
+    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=target, check=True)
+    shas = dict(line.split() for line in marks.read_text().splitlines())
+    truth = {
+        app.path: [[status, date, shas[f":{mark}"]] for status, date, mark in app.events]
+        for app in sorted(live, key=lambda app: app.path)
+    }
+    (target / ".git" / "bench-truth.json").write_text(json.dumps({"summary": summary, "history": truth}))
+    return summary
+
+
+def write_history(
+    writer: Writer, apps: int, commits: int, seed: int, shard: bool
+) -> tuple[dict[str, object], list[App]]:
+    """The commits, into ``writer``; what was made, and every application with its expected events."""
     rng = random.Random(seed)
-    writer = Writer()
     live: list[App] = []
     main_tip: int | None = None
     side: SideBranch | None = None
@@ -170,8 +216,7 @@ def generate(target: Path, apps: int, commits: int, seed: int, shard: bool = Fal
             for app, change in changes:
                 app.events.append([*change, side.tip])
             continue
-        busy = set(id(app) for app in side.apps) if side else set()
-        free = [app for app in live if id(app) not in busy]
+        busy = side.apps if side else []
         if len(live) < apps and (made < apps or rng.random() < 0.3):
             folder = f"applications/{day[:7]}" if shard else "applications"
             app = App(len(live), f"{folder}/company-{len(live):05d}-engineer.md")
@@ -179,11 +224,11 @@ def generate(target: Path, apps: int, commits: int, seed: int, shard: bool = Fal
             blob = writer.blob(app.content())
             body.append(b"M 100644 :%d %s\n" % (blob, app.path.encode()))
             changes.append((app, ["PENDING", day]))
-        elif side is None and len(free) > 10 and rng.random() < 0.05:
-            side = SideBranch(rng.sample(free, k=rng.randint(1, 3)), main_tip, commits_left=rng.randint(1, 4))
+        elif side is None and len(live) > 10 and rng.random() < 0.05:
+            side = SideBranch(rng.sample(live, k=rng.randint(1, 3)), main_tip, commits_left=rng.randint(1, 4))
             continue
         else:
-            for app in rng.sample(free, k=min(len(free), rng.randint(1, 3))):
+            for app in pick_free(rng, live, busy, rng.randint(1, 3)):
                 if rng.random() < 0.03:
                     old = app.path
                     folder = app.path.rsplit("/", 1)[0]
@@ -200,28 +245,14 @@ def generate(target: Path, apps: int, commits: int, seed: int, shard: bool = Fal
         for app, change in changes:
             app.events.append([*change, main_tip])
 
-    target.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["git", "init", "-q", "-b", "main", str(target)], check=True)
-    marks = target / ".git" / "bench-marks"
-    stream = b"".join(writer.stream) + b"done\n"
-    subprocess.run(
-        ["git", "fast-import", "--quiet", "--done", f"--export-marks={marks}"], cwd=target, input=stream, check=True
-    )
-    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=target, check=True)
-    shas = dict(line.split() for line in marks.read_text().splitlines())
-    truth = {
-        app.path: [[status, date, shas[f":{mark}"]] for status, date, mark in app.events]
-        for app in sorted(live, key=lambda app: app.path)
-    }
-    summary = {
+    summary: dict[str, object] = {
         "apps": len(live),
         "commits": made,
         "merges": merges,
         "renames": renames,
         "broken_versions": broken_versions,
     }
-    (target / ".git" / "bench-truth.json").write_text(json.dumps({"summary": summary, "history": truth}))
-    return summary
+    return summary, live
 
 
 def main() -> None:

@@ -246,3 +246,62 @@ def test_the_watcher_in_a_read_only_checkout_says_it_cannot_write_not_that_it_is
     assert "cannot write (Permission denied)" in output, output
     assert "bug" not in output and "Traceback" not in output, output
     assert child.returncode == 0
+
+
+def hook(prefix: list[str], root: Path, name: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "jobtrail", "index", "--hook", name], cwd=root, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize("refused", [".git", ".git/objects"])
+def test_the_pre_commit_hook_names_what_git_cannot_write_not_a_conflict(repo: Repo, refused: str) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    with open(repo.applications / NAME, "a", encoding="utf-8") as handle:
+        handle.write("\n- called back\n")
+    repo.git("add", "-A")
+    read_only(repo.root / refused)
+    try:
+        done = hook(unprivileged(repo.root / refused), repo.root, "pre-commit")
+    finally:
+        writable(repo.root / refused)
+    assert done.returncode == 1, done.stderr
+    assert "conflict" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+    named = "index.lock" if refused == ".git" else ".git/objects"
+    assert named in done.stderr and "permission" in done.stderr.lower(), done.stderr
+    assert "writable" in done.stderr and "commit again" in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_the_post_commit_hook_in_a_read_only_checkout_says_which_file_it_could_not_write(repo: Repo) -> None:
+    run_ok(repo.root, "index")
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    run_ok(repo.root, "status", "reddit", "WITHDRAWN")
+    repo.git("add", "-A")
+    assert hook([], repo.root, "pre-commit").returncode == 0  # fresh files into the index, the work tree untouched
+    repo.git("commit", "-q", "--no-verify", "-m", "withdrawn", date="2026-08-02T09:00:00+00:00")
+    for name in ("INDEX.md", "HISTORY.md"):
+        os.chmod(repo.root / name, 0o444)
+    os.chmod(repo.root, 0o555)  # the files and the folder they are replaced in; .git stays writable
+    try:
+        done = hook(unprivileged(repo.root), repo.root, "post-commit")
+    finally:
+        os.chmod(repo.root, 0o755)
+    assert done.returncode == 0, done.stderr  # a post-* hook never fails git
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "could not be written" in lines[0] and "Permission denied" in lines[0], lines
+    assert ("INDEX.md" in lines[0] or "HISTORY.md" in lines[0]) and str(repo.root) in lines[0], lines
+    assert "jobtrail index" in lines[0], lines
+
+
+def test_the_post_commit_hook_in_a_wholly_read_only_checkout_says_its_files_are_stale(
+    read_only_checkout: tuple[Repo, list[str]],
+) -> None:
+    repo, prefix = read_only_checkout  # committed without INDEX.md and HISTORY.md: both are out of date
+    done = hook(prefix, repo.root, "post-commit")
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "INDEX.md and HISTORY.md could not be written" in lines[0] and "Permission denied" in lines[0], lines
+    assert "jobtrail index" in lines[0], lines

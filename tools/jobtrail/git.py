@@ -76,6 +76,15 @@ def output_or_none(cwd: str, *args: str) -> bytes | None:
     return out if status == 0 else None
 
 
+def output_or_message(cwd: str, *args: str) -> tuple[bytes | None, str]:
+    """``git ARGS``'s output, or None and all that git said on stderr (one line) when it fails."""
+    status, out, err = _finished(cwd, args)
+    if status == 0:
+        return out, ""
+    said = "; ".join(line.strip() for line in err.decode("utf-8", "replace").splitlines() if line.strip())
+    return None, said or f"git {args[0]} exited {status}"
+
+
 def stream_records(cwd: str, args: Sequence[str], separator: bytes, chunk: int = 1 << 20) -> Iterator[bytes]:
     """The output of ``git ARGS`` split at ``separator``, as it streams (for ``git log``)."""
     process = start(cwd, args)

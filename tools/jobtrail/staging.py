@@ -35,6 +35,7 @@ from .files import UNREADABLE, display_path, is_application_path
 from .generated import Rendered, render
 from .gittree import REGULAR_FILES, SYMLINK, Entry, blob_id, read_blobs, tree_entries
 from .historyat import read_history_at
+from .hookwrites import git_cannot_write
 from .model import Application
 from .parse import Fields, fields_of_application, parse_bytes
 from .problem import Problem, error, has_errors
@@ -64,6 +65,16 @@ def _application(path: str, data: bytes | None, max_bytes: int) -> Application:
     return parse_bytes(path, data)
 
 
+def _write_tree(repo: Repository) -> str:
+    """The index as a tree; why not, when git cannot write one (a conflict, or no permission)."""
+    written, git_says = git.output_or_message(repo.root, "write-tree")
+    if written is not None:
+        return written.decode().strip()
+    if git.output_or_none(repo.root, "ls-files", "--unmerged", "-z"):
+        raise JobtrailError("the index has unresolved conflicts: resolve them, `git add` the files and commit again")
+    raise git_cannot_write(repo.root, git_says)
+
+
 def stage_generated(repo: Repository, *, made: str | None = None) -> Staged:
     """Check the applications this commit changes; write fresh generated files into the index.
 
@@ -75,12 +86,7 @@ def stage_generated(repo: Repository, *, made: str | None = None) -> Staged:
         tree = git.run(repo.root, "rev-parse", f"{made}^{{tree}}").decode().strip()
         parents = git.run(repo.root, "rev-parse", f"{made}^@").decode().split()
     else:
-        written = git.output_or_none(repo.root, "write-tree")
-        if written is None:
-            raise JobtrailError(
-                "the index has unresolved conflicts: resolve them, `git add` the files and commit again"
-            )
-        tree = written.decode().strip()
+        tree = _write_tree(repo)
         parents = parents_of_commit_being_made(repo)
     entries = tree_entries(repo, tree, config.applications_dir, *GENERATED)
     generated = {name: entries.pop(name, None) for name in GENERATED}

@@ -73,6 +73,7 @@ def _before_a_commit() -> int:
 def _after_git(hook: str) -> int:
     """post-* hooks: they never fail git; a problem is one line on stderr."""
     from ..errors import JobtrailError
+    from ..hookwrites import cannot_write_here, not_written, unwritable
     from ..mergecommit import refresh_merge_commit
     from ..settle import settle
 
@@ -83,7 +84,11 @@ def _after_git(hook: str) -> int:
         if hook == "post-merge" and refresh_merge_commit(repo):
             return 0
         if hook in ("post-commit",):
-            return 0  # the pre-commit hook put fresh files into the commit; the watcher follows the work tree
+            # The pre-commit hook put fresh files into the commit; the watcher follows the work tree.
+            # A checkout nobody may write in is said once: neither would bring the files up to date.
+            if (locked_out := unwritable(repo.root)) and regenerate(repo, check=True).stale:
+                _say(f"{hook} hook: {cannot_write_here(locked_out)}")
+            return 0
         check = hook == "post-checkout"
         result = regenerate(repo, check=check, wait_for_git=HOOKS[hook], lock_timeout=HOOK_LOCK_TIMEOUT)
         return _report_hook(result, hook)
@@ -91,6 +96,11 @@ def _after_git(hook: str) -> int:
         _say(f"{exc}")
     except JobtrailError as exc:
         _say(f"{hook} hook: {exc}")
+    except OSError as exc:
+        refused = not_written(exc)
+        if refused is None:
+            raise
+        _say(f"{hook} hook: {refused}")
     return 0
 
 

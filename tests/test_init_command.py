@@ -188,3 +188,77 @@ def test_this_repository_ignores_jobtrails_temporary_files() -> None:
     for name in (".INDEX.md.k2j4h1.tmp", ".HISTORY.md.a.tmp", "applications/.reddit.md.x9y8z7.tmp"):
         done = subprocess.run(["git", "check-ignore", "-q", "--no-index", name], cwd=PROJECT)
         assert done.returncode == 0, name
+
+
+def commit_refused_for_a_typo(root: Path, run_cli) -> subprocess.CompletedProcess[str]:
+    """A new application with an unknown status, committed: jobtrail's pre-commit hook must stop it."""
+    assert run_cli(root, "new", "Acme", "Data Engineer").status == 0
+    path = root / "applications" / "acme-data-engineer.md"
+    path.write_text(path.read_text().replace("\nPENDING\n", "\nAPPLID\n"))
+    git(root, "add", "-A")
+    return subprocess.run(["git", "commit", "-m", "typo"], cwd=root, capture_output=True, text=True)
+
+
+def test_init_in_a_linked_worktree_installs_the_hooks_git_runs_there(tmp_path: Path, run_cli) -> None:
+    main = tmp_path / "main"
+    git(tmp_path, "init", "-q", "-b", "main", str(main))
+    git(main, "commit", "-q", "--allow-empty", "-m", "start")
+    linked = tmp_path / "linked"
+    git(main, "worktree", "add", "-q", str(linked))
+
+    result = run_cli(linked, "init")
+
+    assert result.status == 0, result.err
+    assert "kept     .git" in result.out and (linked / ".git").is_file()  # still the worktree's pointer
+    for hook in HOOKS:  # a linked worktree runs the hooks of the common git dir
+        assert (main / ".git" / "hooks" / hook).is_file(), hook
+    refused = commit_refused_for_a_typo(linked, run_cli)
+    assert refused.returncode == 1 and "JT401 unknown status `APPLID`" in refused.stdout + refused.stderr
+
+
+def test_init_in_a_submodule_installs_the_hooks_in_its_own_git_dir(tmp_path: Path, run_cli) -> None:
+    inner = tmp_path / "inner"
+    outer = tmp_path / "outer"
+    for folder in (inner, outer):
+        git(tmp_path, "init", "-q", "-b", "main", str(folder))
+        git(folder, "commit", "-q", "--allow-empty", "-m", "start")
+    git(outer, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner), "jobs")
+    jobs = outer / "jobs"
+
+    result = run_cli(jobs, "init")
+
+    assert result.status == 0, result.err
+    assert "kept     .git" in result.out and (jobs / ".git").is_file()
+    for hook in HOOKS:
+        assert (outer / ".git" / "modules" / "jobs" / "hooks" / hook).is_file(), hook
+        assert not (outer / ".git" / "hooks" / hook).exists(), hook  # the parent's commits are not jobtrail's
+    refused = commit_refused_for_a_typo(jobs, run_cli)
+    assert refused.returncode == 1 and "JT401 unknown status `APPLID`" in refused.stdout + refused.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["check"], ["history"], ["index"], ["index", "--hook", "pre-commit"], ["index", "--hook", "post-commit"]],
+    ids=" ".join,
+)
+def test_the_commands_on_every_commit_never_import_gitpython(repo: Repo, argv: list[str]) -> None:
+    """`import git` alone costs about 0.1 s, the whole budget of a warm `history`: only `init` may pay it."""
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    code = (
+        "import sys; from jobtrail.cli import main; status = main(sys.argv[1:]);\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'git')); sys.exit(status)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, *argv], cwd=repo.root, capture_output=True, text=True)
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
+
+
+def test_init_is_where_gitpython_is_imported(tmp_path: Path) -> None:
+    """The rule above is no accident of an unused dependency: `init` does import it."""
+    code = (
+        "import sys; from jobtrail.cli import main; status = main(['init']);\n"
+        "print('git' in sys.modules); sys.exit(status)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "True"

@@ -1,8 +1,8 @@
 """The one door to git: every git process jobtrail starts is started here, by ``start``.
 
 Plain ``subprocess`` rather than gitpython's ``Git.execute``: gitpython costs
-about 40 ms to import, close to half of a warm ``jobtrail history``, and its
-process wrapper adds nothing we use. Every failure becomes a ``JobtrailError``
+0.11 s to import (docs/development.md), more than a whole warm ``jobtrail
+history``, and its process wrapper adds nothing we use. Every failure becomes a ``JobtrailError``
 that says what went wrong and where.
 """
 

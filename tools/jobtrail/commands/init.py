@@ -10,6 +10,7 @@ import argparse
 import os
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 from ..config import load_config
 from ..errors import JobtrailError
@@ -33,6 +34,9 @@ from ..scaffold import (
     pre_commit_config,
 )
 from ..template import default_template_text
+
+if TYPE_CHECKING:
+    from git import Repo
 
 
 def _create(target: str, name: str, text: str) -> str:
@@ -75,9 +79,45 @@ def _make_folder(path: str, shown: str) -> None:
         raise JobtrailError(f"{shown}: cannot make the folder ({exc.strerror}): move what is in the way") from None
 
 
-def _git_answer(target: str, *args: str) -> str | None:
-    out = output_or_none(target, *args)
-    return out.decode("utf-8", "surrogateescape").strip() if out is not None else None
+def _repository(folder: str) -> Repo | None:
+    """The git repository ``folder`` is in, found as git finds it, or None.
+
+    gitpython follows a linked worktree's or a submodule's ``.git`` file to its
+    git dir and the common dir they share, and knows a bare repository and a git
+    folder from the inside. Imported here only: ``init`` is not on a hot path.
+    """
+    from git import InvalidGitRepositoryError, NoSuchPathError
+    from git import Repo as GitRepo
+
+    try:
+        return GitRepo(folder, search_parent_directories=True)
+    except (InvalidGitRepositoryError, NoSuchPathError):
+        return None
+
+
+def _config_value(folder: str, *args: str) -> str | None:
+    """``git config ARGS`` as git answers it in ``folder``, or None when it is not set.
+
+    Asked of git, through the one door (``jobtrail.git``), not of gitpython's
+    ``config_reader()``: that reader ignores ``GIT_CONFIG_GLOBAL``,
+    ``GIT_CONFIG_NOSYSTEM`` and ``git -c``, and could miss a value git obeys.
+    """
+    out = output_or_none(folder, "config", *args)
+    value = out.decode("utf-8", "surrogateescape").strip() if out is not None else ""
+    return value or None
+
+
+def _within(path: str, folder: str) -> bool:
+    path, folder = os.path.realpath(path), os.path.realpath(folder)
+    return os.path.commonpath([path, folder]) == folder
+
+
+def _hooks_folder(repo: Repo) -> str:
+    """Where git looks for hooks: the common dir's (a linked worktree and its main one share them).
+
+    core.hooksPath is refused before this is asked (``_preconditions``).
+    """
+    return os.path.join(repo.common_dir, "hooks")
 
 
 def _preconditions(target: str, *, hooks_only: bool) -> str | None:
@@ -86,24 +126,27 @@ def _preconditions(target: str, *, hooks_only: bool) -> str | None:
     Returns the hooks folder when ``target`` is already a repository.
     """
     run_git(os.getcwd(), "--version")  # says so when git is missing
-    inside = os.path.isdir(target) and _git_answer(target, "rev-parse", "--git-dir") is not None
-    if hooks_only and not inside:
-        raise JobtrailError(f"{target} is not a git repository: run `jobtrail init` there first")
     # A folder still to be made is judged by the nearest one that exists: `jobtrail init jobs`
     # inside a bare repository (or inside .git) would put a repository into git's own folder.
     probe = target
     while not os.path.isdir(probe) and os.path.dirname(probe) != probe:
         probe = os.path.dirname(probe)
-    in_git_folder = _git_answer(probe, "rev-parse", "--is-inside-git-dir") == "true"
-    if in_git_folder or (inside and _git_answer(target, "rev-parse", "--is-bare-repository") == "true"):
+    found = _repository(probe)
+    inside = found is not None and probe == target
+    if hooks_only and not inside:
+        raise JobtrailError(f"{target} is not a git repository: run `jobtrail init` there first")
+    if found is not None and (
+        found.bare or any(_within(probe, os.fspath(d)) for d in (found.git_dir, found.common_dir))
+    ):
         where = target if probe == target else f"{target} would be inside {probe}, which"
         raise JobtrailError(
             f"{where} is a bare repository or a git folder: jobtrail needs a work tree to keep files in."
             " Clone it (`git clone REPOSITORY jobs`) and run `jobtrail init jobs`; nothing was changed"
         )
-    hooks_path = _git_answer(target if inside else os.path.dirname(target) or ".", "config", "--get", "core.hooksPath")
+    asked = target if inside else os.path.dirname(target) or "."
+    hooks_path = _config_value(asked, "--get", "core.hooksPath")
     if hooks_path:
-        origin = _git_answer(target if inside else ".", "config", "--show-origin", "--get", "core.hooksPath") or ""
+        origin = _config_value(asked, "--show-origin", "--get", "core.hooksPath") or ""
         raise JobtrailError(
             f"git's core.hooksPath is set to {hooks_path} ({origin.split()[0] if origin else 'git config'};"
             " another tool, such as husky, manages the hooks): git would not run jobtrail's. Unset it"
@@ -117,18 +160,16 @@ def _preconditions(target: str, *, hooks_only: bool) -> str | None:
             f"pre-commit is not installed for {sys.executable}: `{sys.executable} -m pip install pre-commit`"
             " (it comes with jobtrail) and run this again; nothing was changed"
         )
-    if not inside:
+    if found is None or not inside:
         return None
-    hooks = _git_answer(target, "rev-parse", "--git-path", "hooks")
-    folder = os.path.join(target, hooks) if hooks else None
-    if folder:
-        foreign = [hook for hook in GIT_HOOKS if not _ours_or_pre_commits(os.path.join(folder, hook))]
-        if foreign:
-            raise JobtrailError(
-                f"{folder} already has {', '.join(foreign)} hook(s) of another tool: jobtrail would replace them."
-                f" Move them away (or call `jobtrail index --hook HOOK` from them) and run this again;"
-                " nothing was changed"
-            )
+    folder = _hooks_folder(found)
+    foreign = [hook for hook in GIT_HOOKS if not _ours_or_pre_commits(os.path.join(folder, hook))]
+    if foreign:
+        raise JobtrailError(
+            f"{folder} already has {', '.join(foreign)} hook(s) of another tool: jobtrail would replace them."
+            f" Move them away (or call `jobtrail index --hook HOOK` from them) and run this again;"
+            " nothing was changed"
+        )
     return folder
 
 
@@ -151,7 +192,8 @@ def _install_hooks(target: str) -> str:
     if done.returncode != 0:
         message = (done.stdout + done.stderr).strip()
         raise JobtrailError(f"pre-commit could not install the git hooks:\n{message or 'no message'}")
-    folder = os.path.join(target, _git_answer(target, "rev-parse", "--git-path", "hooks") or ".git/hooks")
+    repo = _repository(target)
+    folder = _hooks_folder(repo) if repo is not None else os.path.join(target, ".git", "hooks")
     for hook in GIT_HOOKS:
         path = os.path.join(folder, hook)
         write_atomic(path, git_hook_text(hook).encode("utf-8"))

@@ -6,12 +6,13 @@ Pure data; reading it out of git is ``gitlog.py``'s job.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
+
+# NamedTuples, not dataclasses: a warm `jobtrail history` builds thousands of these, and the
+# dataclasses module (with inspect, ast, dis) costs ~10 ms to import.
 
 
-@dataclass(frozen=True)
-class StatusChange:
+class StatusChange(NamedTuple):
     """One change of status. ``commit`` is None for an uncommitted change in the work tree."""
 
     status: str
@@ -22,8 +23,7 @@ class StatusChange:
         return {"status": self.status, "date": self.date.isoformat(), "commit": self.commit}
 
 
-@dataclass(frozen=True)
-class ApplicationHistory:
+class ApplicationHistory(NamedTuple):
     """One application's history under its current path (renames followed)."""
 
     path: str  # relative to the repository root, with forward slashes
@@ -57,11 +57,10 @@ class ApplicationHistory:
         return None
 
 
-@dataclass(frozen=True)
-class RepositoryHistory:
+class RepositoryHistory(NamedTuple):
     applications: tuple[ApplicationHistory, ...] = ()
     shallow: bool = False  # the clone is shallow: the history is cut short
-    notes: tuple[str, ...] = field(default=())  # things a reader should know (a rebase in progress, ...)
+    notes: tuple[str, ...] = ()  # things a reader should know (a rebase in progress, ...)
 
     @property
     def newest(self) -> datetime.date | None:

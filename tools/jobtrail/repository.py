@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .config import Config, load_config
 from .files import find_root
@@ -33,8 +33,6 @@ _MAX_GRAPH_FILE = 64 << 20
 
 def _small_file(path: str) -> str | None:
     """A regular file's content (hashed: a shallow file lists every boundary commit), else a marker."""
-    import hashlib
-
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
@@ -45,6 +43,8 @@ def _small_file(path: str) -> str | None:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_GRAPH_FILE:
             return f"odd {info.st_mode} {info.st_size} {info.st_mtime_ns}"
+        import hashlib  # only here: most repositories have none of these files, and it costs ~3 ms
+
         return hashlib.sha1(handle.read(_MAX_GRAPH_FILE)).hexdigest()
 
 
@@ -76,8 +76,7 @@ def operation_in_progress(git_dir: str) -> str | None:
     return next((what for name, what in GIT_OPERATIONS.items() if os.path.exists(os.path.join(git_dir, name))), None)
 
 
-@dataclass(frozen=True)
-class GitDirs:
+class GitDirs(NamedTuple):
     git_dir: str  # this work tree's own state: HEAD, index, MERGE_HEAD, ...
     common_dir: str  # shared by all worktrees: objects, refs, config, shallow
 
@@ -108,8 +107,9 @@ def git_dirs(root: str) -> GitDirs:
     return GitDirs(git_dir, common_dir)
 
 
-@dataclass(frozen=True)
-class Repository:
+class Repository(NamedTuple):
+    """Where a command works (a NamedTuple: importing dataclasses would cost ~10 ms on every command)."""
+
     root: str  # the top of the work tree
     git_dir: str
     common_dir: str

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import Repo, diverge, git, reddit_text, side_applied, with_status
 from jobtrail.gitlog import read_history
-from jobtrail.logread import Progress
+from jobtrail.logread import Progress, read_commits_back_to
 from jobtrail.repository import repository_at
 
 REDDIT = reddit_text()
@@ -644,6 +644,51 @@ def test_a_cached_answer_equals_a_cold_one_after_history_moves(repo: Repo, move:
     repo.git(*move, date="2026-08-09T09:00:00+00:00")
 
     assert cached_history(repo.root) == cold_history(repo)
+
+
+def test_a_walk_on_from_a_retained_snapshot_reads_no_other_part_and_follows_commits_dated_before_their_parents(
+    repo: Repo,
+) -> None:
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    for day, status in enumerate(["APPLIED", "SCREENING"], start=2):
+        repo.write(NAME, with_status(status))
+        repo.commit(status, date=f"2026-08-0{day}T09:00:00+00:00")
+    cached_history(repo.root)
+    blobs = repo.root / ".git" / "jobtrail" / "history-blobs.json"
+    blobs.unlink()
+    # Dated before their parents (an amend, a rebase, a clock set back): git's own date order is no help.
+    repo.write(NAME, with_status("INTERVIEWING"))
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "--amend", "--no-verify", "-m", "interviewing", date="2026-07-01T09:00:00+00:00")
+    repo.write(NAME, with_status("OFFER"))
+    repo.commit("offer", date="2026-06-01T09:00:00+00:00")
+
+    cached = cached_history(repo.root)
+
+    assert not blobs.exists()  # only the versions the two new commits name were read, from git
+    assert cached == cold_history(repo)
+    assert [status for status, _, _ in cached[f"applications/{NAME}"]] == ["PENDING", "APPLIED", "INTERVIEWING", "OFFER"]
+
+
+def test_the_log_back_to_known_commits_stops_there_and_puts_parents_first(repo: Repo) -> None:
+    first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    repo.write(NAME, with_status("APPLIED"))
+    known = repo.commit("applied", date="2026-08-02T09:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write("acme.md", REDDIT.replace("Reddit\n", "Acme\n", 1))
+    side = repo.commit("acme", date="2026-08-05T09:00:00+00:00")  # newer than main's commit below
+    repo.git("checkout", "-q", "main")
+    repo.write(NAME, with_status("SCREENING"))
+    main = repo.commit("screening", date="2026-08-03T09:00:00+00:00")
+    repo.git("merge", "-q", "--no-edit", "side", date="2026-07-01T09:00:00+00:00")  # dated before both parents
+    merge = repo.git("rev-parse", "HEAD").strip()
+
+    commits = read_commits_back_to(repository_at(str(repo.root)), merge, {known})
+
+    shas = [commit.sha for commit in commits]
+    assert sorted(shas) == sorted([side, main, merge]) and first not in shas
+    assert shas[-1] == merge  # each commit after its parents
+    assert read_commits_back_to(repository_at(str(repo.root)), merge, {merge, known}) == []
 
 
 class Terminal(io.StringIO):

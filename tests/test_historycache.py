@@ -129,6 +129,19 @@ def test_a_torn_or_edited_cache_file_is_ignored(walked: tuple[Repo, str]) -> Non
         assert history_json(repo.root)[:2] == (0, cold)
 
 
+def test_a_state_entry_with_a_date_that_is_not_a_date_is_ignored(walked: tuple[Repo, str]) -> None:
+    repo, cold = walked
+    state = repo.root / ".git" / "jobtrail" / "history-state.json"
+    data = json.loads(state.read_bytes().partition(b"\n")[2])
+    row = next(iter(data["entries"].values()))
+    for index, value in enumerate(row):
+        if isinstance(value, str) and value[:4].isdigit() and value[4:5] == "-":  # each date in the row
+            broken = [*row[:index], "2026-13-45", *row[index + 1 :]]
+            state.write_bytes(encode_part({**data, "entries": {**data["entries"], "x": broken}}))
+
+            assert history_json(repo.root)[:2] == (0, cold)
+
+
 def test_read_bounded_refuses_what_is_not_a_small_regular_file(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)

@@ -76,7 +76,13 @@ def application_paths(directory: str) -> list[str]:
     A symlinked folder is not followed (a link to a parent would never end); a
     symlinked file is listed, and its reading decides.
     """
-    found: list[tuple[str, str]] = []
+    return [path for path, _, _ in application_files(directory)]
+
+
+def application_files(directory: str) -> list[tuple[str, str, bool]]:
+    """``application_paths`` with each file's path below ``directory`` (``/``-separated) and whether
+    it is a symlink (known from the listing: no system call per file)."""
+    found: list[tuple[str, str, bool]] = []
     pending = [("", directory)]
     while pending:
         prefix, folder = pending.pop()
@@ -93,13 +99,15 @@ def application_paths(directory: str) -> list[str]:
             relative = prefix + entry.name
             try:
                 is_folder = entry.is_dir(follow_symlinks=False)
+                is_link = entry.is_symlink()
             except OSError:
-                is_folder = False
+                is_folder = is_link = False
             if is_folder:
                 pending.append((relative + "/", entry.path))
             elif is_application_name(relative):
-                found.append((relative, entry.path))
-    return [path for _, path in sorted(found)]
+                found.append((entry.path, relative, is_link))
+    found.sort(key=lambda item: item[1])
+    return found
 
 
 def application_relative(path: str, directory: str, folder: str) -> str:

@@ -9,10 +9,11 @@ that says what went wrong and where.
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import subprocess
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from typing import IO
 
 from .errors import JobtrailError
@@ -85,17 +86,24 @@ def output_or_message(cwd: str, *args: str) -> tuple[bytes | None, str]:
     return None, said or f"git {args[0]} exited {status}"
 
 
-def stream_records(cwd: str, args: Sequence[str], separator: bytes, chunk: int = 1 << 20) -> Iterator[bytes]:
-    """The output of ``git ARGS`` split at ``separator``, as it streams (for ``git log``)."""
+def stream_records(
+    cwd: str, args: Sequence[str], separator: bytes, chunk: int = 1 << 20
+) -> Generator[bytes, None, None]:
+    """The output of ``git ARGS`` split at ``separator``, as it streams (for ``git log``).
+
+    Each record comes as soon as git has written it; a reader that stops early (closes the
+    iterator) stops git too, and that is no failure.
+    """
     process = start(cwd, args)
-    stdout: IO[bytes] = process.stdout  # type: ignore[assignment]
+    stdout: io.BufferedReader = process.stdout  # type: ignore[assignment]
     errors: list[bytes] = []
     drain = threading.Thread(target=lambda: errors.append(process.stderr.read() if process.stderr else b""))
     drain.start()  # a chatty stderr must never block git while we read stdout
+    stopped = False
     try:
         rest = b""
         while True:
-            data = stdout.read(chunk)
+            data = stdout.read1(chunk)  # what the pipe has: `read` would wait for a whole chunk
             if not data:
                 break
             records = (rest + data).split(separator)
@@ -103,11 +111,15 @@ def stream_records(cwd: str, args: Sequence[str], separator: bytes, chunk: int =
             yield from records
         if rest:
             yield rest
+    except GeneratorExit:
+        stopped = True
+        process.kill()
+        raise
     finally:
         stdout.close()
         process.wait()
         drain.join()
-    if process.returncode != 0:
+    if process.returncode != 0 and not stopped:
         raise _failure(cwd, args, b"".join(errors))
 
 

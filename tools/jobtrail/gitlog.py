@@ -8,18 +8,17 @@ history of a commit object not yet on a branch from ``historyat``.
 from __future__ import annotations
 
 import datetime
-import os
 from collections.abc import Callable
 
 from . import git
 from .config import Config
-from .files import application_paths, application_relative, read_application
-from .headstate import head_state
+from .files import application_files, read_application
+from .headstate import head_entries
 from .history import ApplicationHistory, RepositoryHistory, StatusChange
 from .logread import missing_note
 from .parse import Fields, read_fields
 from .repository import Repository
-from .walk import APPLIED, applied_date, event_dates, known_status
+from .walk import APPLIED, applied_date, known_status
 from .worktree import work_tree_state
 
 
@@ -56,41 +55,37 @@ def read_history(
     shallow = repo.shallow
     work_tree = work_tree_state(repo)
     missing: set[str] = set()
-    snapshot, at_head = head_state(repo, work_tree.head, missing)
+    at_head = head_entries(repo, work_tree.head, missing)
     statuses = frozenset(config.workflow.statuses)
     applications: list[ApplicationHistory] = []
-    for path in application_paths(config.applications_path):
-        relative = application_relative(path, config.applications_path, config.applications_dir)
-        committed = at_head.get(relative) if fields_of is current_fields and relative not in work_tree.changes else None
+    fromisoformat = datetime.date.fromisoformat
+    for path, below, is_link in application_files(config.applications_path):
+        relative = f"{config.applications_dir}/{below}"
+        change = work_tree.changes.get(relative)
+        entry = at_head.get(change.original_path or relative) if change else at_head.get(relative)
         fields: Fields | None
-        if committed is not None and not os.path.islink(path):
+        if change is None and entry is not None and fields_of is current_fields and not is_link:
             # Unchanged since HEAD (git status says so): HEAD's version says what the file says.
-            fields = Fields(committed.status, committed.application_date, committed.company, committed.position)
+            fields = Fields(*entry.facts)
         else:
             fields = fields_of(path, relative, config)
         current_raw = (fields.status or "") if fields else ""
         current = known_status(current_raw, statuses)
-        change = work_tree.changes.get(relative)
-        version = snapshot.get(change.original_path or relative) if change else snapshot.get(relative)
-        events = version.history if version is not None else ()
-        changes = [
-            StatusChange(event.status, datetime.date.fromisoformat(date), event.commit)
-            for event, date in zip(events, event_dates(events), strict=True)
-        ]
-        last_changed = datetime.date.fromisoformat(version.last_date) if version is not None else None
+        changes = [StatusChange(status, date, commit) for status, date, commit in entry.changes] if entry else []
+        last_changed = entry.last_date if entry is not None else None
         if change is not None:
             today = today or git.author_today(repo.root)  # `git var` only when something is uncommitted
             before = None
-            if version is not None and change.head_blob is not None:
-                before = version.status
+            if entry is not None and change.head_blob is not None:
+                before = entry.status
             # git records a symlink's target, not the file it points to: no committed version of a
             # symlink has a status, so its uncommitted change has none either (or committing it would
             # change the history).
-            if current is not None and current != before and fields is not None and not os.path.islink(path):
+            if current is not None and current != before and fields is not None and not is_link:
                 date = today.isoformat()
-                if current == APPLIED and all(event.status != APPLIED for event in events):
+                if current == APPLIED and all(status != APPLIED for status, _, _ in changes):
                     date = applied_date(fields.application_date, date)
-                changes.append(StatusChange(current, datetime.date.fromisoformat(date), None))
+                changes.append(StatusChange(current, fromisoformat(date), None))
             last_changed = today
         applications.append(
             ApplicationHistory(

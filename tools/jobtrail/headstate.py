@@ -1,11 +1,13 @@
 """Every application path at HEAD with its history: the walk driven through the cache.
 
-The cache (``historycache``) keeps the snapshot at HEAD (a repeated run reads
-one file), snapshots at HEAD's recent ancestors and at heads walked before (an
+The cache (``historycache``) keeps what a repeated run needs of HEAD (one file,
+read without building the walk's records), snapshots at HEAD's recent
+ancestors and at heads walked before with the facts of their versions (an
 amend, a reset, a small rebase or a switch back walks only the commits that
-differ), and the facts of every blob. It is valid only while everything that
-decides the reachable history is unchanged: the shallow boundary, replace refs
-and grafts are part of its fingerprint.
+differ, and reads only the versions those name), and the facts of every blob
+a whole walk read. It is valid only while everything that decides the
+reachable history is unchanged: the shallow boundary, replace refs and grafts
+are part of its fingerprint.
 """
 
 from __future__ import annotations
@@ -14,13 +16,12 @@ import json
 
 from . import historycache
 from .errors import JobtrailError
-from .logformat import LogCommit
-from .logread import read_commits
 from .repository import Repository
-from .walk import NO_FACTS, Facts, MissingParent, Snapshot, first_parent_chain, walk
+from .walk import NO_FACTS, Facts, HeadEntry, MissingParent, Snapshot, first_parent_chain, head_entry, walk
 
 KEEP_ANCESTORS = 16  # snapshots kept at HEAD's first-parent ancestors: an amend, a reset, a small rebase
 MAX_RETAINED = 48  # snapshots kept in all (those of heads walked before: a switch back)
+READ_ALL_FACTS_AFTER = 64  # new versions in a walk from a retained snapshot: then the blobs part is read
 
 
 def _fingerprint(repo: Repository) -> str:
@@ -44,63 +45,79 @@ def _retain(known: dict[str, Snapshot], walked: dict[str, Snapshot], chain: list
     return dict(list(retained.items())[max(excess, 0) :])
 
 
-def head_snapshot(repo: Repository, head: str | None, missing: set[str] | None = None) -> Snapshot:
-    """Every application path at ``head`` with its history: from the cache when it is there, else walked."""
-    return head_state(repo, head, missing)[0]
-
-
-def head_state(
-    repo: Repository, head: str | None, missing: set[str] | None = None
-) -> tuple[Snapshot, dict[str, Facts]]:
-    """``head_snapshot``, and what each file at ``head`` says (its blob's facts).
+def head_entries(repo: Repository, head: str | None, missing: set[str] | None = None) -> dict[str, HeadEntry]:
+    """What the history needs of every application path at ``head``: the ``state`` part when it is of
+    ``head`` (a repeated run reads nothing else), else from the snapshot at ``head``.
 
     With ``missing``, versions a partial clone cannot fetch are left out and named there;
     nothing is cached then (a later run, online, reads them).
     """
     if head is None:
-        return {}, {}
+        return {}
     fingerprint = _fingerprint(repo)
-    cached = historycache.head_from_json(historycache.load_part(repo.git_dir, "state"), fingerprint, head)
-    if cached is not None and cached[0] == head:
-        return cached[1], cached[2]  # the repeated run: one small file
-    known = historycache.retained_from_json(historycache.load_part(repo.git_dir, "retained"), fingerprint)
-    statuses = frozenset(repo.config.workflow.statuses)
-    facts = historycache.blobs_from_json(historycache.load_part(repo.git_dir, "blobs"), repo.config.max_file_bytes)
-    facts_before = len(facts)
-    if head in known and all(version.blob in facts for version in known[head].values()):
-        # a reset, a switch back: no walk at all
+    cached = historycache.entries_from_json(historycache.load_part(repo.git_dir, "state"), fingerprint, head)
+    if cached is not None:
+        return cached
+    snapshot, facts = head_walk(repo, head, missing, fingerprint)
+    entries = {path: head_entry(version, facts.get(version.blob, NO_FACTS)) for path, version in snapshot.items()}
+    if not missing:
+        historycache.save(repo.git_dir, {"state": historycache.entries_to_json(fingerprint, head, entries)})
+    return entries
+
+
+def all_facts(repo: Repository, facts: dict[str, Facts]) -> dict[str, Facts]:
+    """The blobs part with ``facts`` added (a whole walk's, or a long one's, versions are mostly there)."""
+    table = historycache.blobs_from_json(historycache.load_part(repo.git_dir, "blobs"), repo.config.max_file_bytes)
+    for sha, found in facts.items():
+        dict.__setitem__(table, sha, found)
+    return table
+
+
+def head_walk(
+    repo: Repository, head: str, missing: set[str] | None = None, fingerprint: str | None = None
+) -> tuple[Snapshot, dict[str, Facts]]:
+    """The snapshot at ``head`` and the facts (by blob) of at least every version it holds: a retained
+    snapshot, else walked from the retained snapshots it descends from, else the whole history."""
+    from .logread import read_commits, read_commits_back_to, read_facts  # not on a repeated run's path
+
+    fingerprint = fingerprint or _fingerprint(repo)
+    known, facts = historycache.retained_from_json(historycache.load_part(repo.git_dir, "retained"), fingerprint)
+    if head in known:  # a reset, a switch back: no walk at all
         snapshot = known[head]
-        known[head] = known.pop(head)  # the newest now
-        retained = known
-    else:
-        walked: dict[str, Snapshot] | None = None
-        commits: list[LogCommit] = []
-        if known:
-            try:
-                commits = read_commits(repo, [head, "--not", *known], facts, missing)
-                keep = set(first_parent_chain(commits, head, KEEP_ANCESTORS))
-                walked = walk(commits, facts, statuses, known, keep)
-            except (MissingParent, JobtrailError):  # a parent older than every snapshot, or one gone from git
-                walked = None
-        if walked is None:  # the whole history; the snapshots kept before stay valid for other heads
-            commits = read_commits(repo, [head], facts, missing)
+        if next(reversed(known)) != head:  # the newest now
+            known[head] = known.pop(head)
+            historycache.save(
+                repo.git_dir, {"retained": historycache.retained_to_json(fingerprint, head, known, facts)}
+            )
+        return snapshot, facts
+    statuses = frozenset(repo.config.workflow.statuses)
+    walked: dict[str, Snapshot] | None = None
+    if known:
+        try:
+            commits = read_commits_back_to(repo, head, known)
+            new_versions = {change.new_blob for commit in commits for change in commit.changes if change.new_blob}
+            new_versions -= facts.keys()
+            if len(new_versions) > READ_ALL_FACTS_AFTER:
+                facts = all_facts(repo, facts)
+            read_facts(repo, commits, facts, missing)
             keep = set(first_parent_chain(commits, head, KEEP_ANCESTORS))
-            try:
-                walked = walk(commits, facts, statuses, {}, keep)
-            except MissingParent:  # cannot happen in a whole walk; said plainly if it ever does
-                raise JobtrailError("git's log of HEAD names a parent it does not show: run `git fsck`") from None
-        snapshot = walked.get(head, {})
-        retained = _retain(known, walked, first_parent_chain(commits, head, KEEP_ANCESTORS))
-        retained.setdefault(head, snapshot)
-        if missing:
-            return snapshot, {path: facts.get(version.blob, NO_FACTS) for path, version in snapshot.items()}
-        if len(facts) != facts_before:  # an amend of the message, a rebase: no version git had not shown before
+            walked = walk(commits, facts, statuses, known, keep)
+        except (MissingParent, JobtrailError):  # a parent gone from git: the whole walk says it plainly
+            walked = None
+    if walked is None:  # the whole history; the snapshots kept before stay valid for other heads
+        facts = all_facts(repo, facts)
+        facts_before = len(facts)
+        commits = read_commits(repo, [head], facts, missing)
+        keep = set(first_parent_chain(commits, head, KEEP_ANCESTORS))
+        try:
+            walked = walk(commits, facts, statuses, {}, keep)
+        except MissingParent:  # cannot happen in a whole walk; said plainly if it ever does
+            raise JobtrailError("git's log of HEAD names a parent it does not show: run `git fsck`") from None
+        if len(facts) != facts_before and not missing:
             historycache.save(repo.git_dir, {"blobs": historycache.blobs_to_json(repo.config.max_file_bytes, facts)})
-    historycache.save(
-        repo.git_dir,
-        {
-            "retained": historycache.retained_to_json(fingerprint, head, retained),
-            "state": historycache.head_to_json(fingerprint, head, snapshot, facts),
-        },
-    )
-    return snapshot, {path: facts.get(version.blob, NO_FACTS) for path, version in snapshot.items()}
+    snapshot = walked.get(head, {})
+    retained = _retain(known, walked, first_parent_chain(commits, head, KEEP_ANCESTORS))
+    retained.setdefault(head, snapshot)
+    if not missing:
+        historycache.save(repo.git_dir, {"retained": historycache.retained_to_json(fingerprint, head, retained, facts)})
+    return snapshot, facts

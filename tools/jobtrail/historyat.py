@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 
-from . import historycache
-from .headstate import head_snapshot
+from .headstate import all_facts, head_walk
 from .history import ApplicationHistory, RepositoryHistory, StatusChange
 from .logread import missing_note, read_commits
 from .parse import Fields
 from .repository import Repository
-from .walk import MissingParent, event_dates, known_status, walk
+from .walk import Facts, MissingParent, Snapshot, event_dates, known_status, walk
 
 
 def read_history_at(
@@ -30,12 +29,15 @@ def read_history_at(
     statuses = frozenset(repo.config.workflow.statuses)
     base = parents[0] if parents else None
     missing: set[str] = set()  # a partial clone offline: versions left out, said in the notes
-    known = {base: head_snapshot(repo, base, missing)} if base else {}
-    facts = historycache.blobs_from_json(historycache.load_part(repo.git_dir, "blobs"), repo.config.max_file_bytes)
+    known: dict[str, Snapshot] = {}
+    facts: dict[str, Facts] = {}
+    if base:
+        known[base], facts = head_walk(repo, base, missing)
     try:
         commits = read_commits(repo, [commit, *(f"^{parent}" for parent in parents[:1])], facts, missing)
         walked = walk(commits, facts, statuses, known, {commit})
     except MissingParent:  # a merge's other side forked before the first parent's snapshot: all of it
+        facts = all_facts(repo, facts)
         commits = read_commits(repo, [commit], facts, missing)
         walked = walk(commits, facts, statuses, {}, {commit})
     snapshot = walked.get(commit, {})

@@ -1,27 +1,33 @@
 """The history cache under ``.git/jobtrail/``: read with bounds and type checks, written atomically.
 
-Three parts: ``state`` (the snapshot at HEAD: all a repeated run needs),
-``retained`` (snapshots at the commits walked last: HEAD's recent ancestors
-and the heads walked before, so an amend, a reset, a small rebase or a switch
-back costs only the commits that differ) and ``blobs`` (the facts of every
-version read: content addressed). Anything unexpected in either (not JSON, the wrong shape, a FIFO,
-a symlink to ``/dev/zero``, a huge file) is ignored: the history is rebuilt,
-never a crash, a hang or an unbounded read.
+Three parts: ``state`` (what a repeated run needs of each path at HEAD, dates
+resolved: one small file, read without building a walk's records),
+``retained`` (snapshots at the commits walked last, with the facts of their
+versions: HEAD's recent ancestors and the heads walked before, so an amend, a
+reset, a small rebase or a switch back costs only the commits that differ and
+never reads the third part) and ``blobs`` (the facts of every version a whole
+walk read: content addressed; rewritten only by a whole walk). Anything
+unexpected in any of them (not JSON, the wrong shape, a FIFO, a symlink to
+``/dev/zero``, a huge file) is ignored: the history is rebuilt, never a crash,
+a hang or an unbounded read.
 """
 
 from __future__ import annotations
 
-import hashlib
+import datetime
 import json
 import os
 import stat
+import zlib
 from collections.abc import Mapping
 from typing import Any
 
 from .files import write_atomic
-from .walk import NO_FACTS, Event, Facts, History, Snapshot, Version
+from .walk import NO_FACTS, Event, Facts, HeadEntry, History, Snapshot, Version
 
-CACHE_VERSION = 7  # 4: split files; 5: bounded reads; 6: snapshots of the merge-aware walk; 7: HEAD's fields
+# 4: split files; 5: bounded reads; 6: snapshots of the merge-aware walk; 7: HEAD's fields;
+# 8: HEAD's entries with their dates, the retained snapshots with their facts, a CRC-32 checksum
+CACHE_VERSION = 8
 _MAGIC = b"jobtrail-history-cache"
 MAX_CACHE_BYTES = 512 << 20  # far above 10,000 applications / 100,000 commits (about 20 MB)
 
@@ -49,10 +55,16 @@ def read_bounded(path: str, max_bytes: int = MAX_CACHE_BYTES) -> bytes | None:
     return data if len(data) <= max_bytes else None
 
 
+def _checksum(body: bytes) -> bytes:
+    """CRC-32: sees a torn or edited file (no defence against forgery, which the type checks bound;
+    hashlib would cost ~3 ms of OpenSSL import on every run)."""
+    return b"%08x" % zlib.crc32(body)
+
+
 def encode_part(value: Mapping[str, Any]) -> bytes:
     """A part as written: a line with the checksum of the JSON that follows (a torn or edited file is seen)."""
-    body = json.dumps(value, separators=(",", ":")).encode()
-    return b"%s %s\n%s" % (_MAGIC, hashlib.sha1(body).hexdigest().encode(), body)
+    body = json.dumps(value, separators=(",", ":"), check_circular=False).encode()  # plain tables: no cycles
+    return b"%s %s\n%s" % (_MAGIC, _checksum(body), body)
 
 
 def load_part(git_dir: str, name: str) -> dict[str, Any]:
@@ -61,7 +73,7 @@ def load_part(git_dir: str, name: str) -> dict[str, Any]:
     if data is None:
         return {}
     header, _, body = data.partition(b"\n")
-    if header != b"%s %s" % (_MAGIC, hashlib.sha1(body).hexdigest().encode()):
+    if header != b"%s %s" % (_MAGIC, _checksum(body)):
         return {}
     try:
         value = json.loads(body)
@@ -103,13 +115,16 @@ def _list(value: object) -> list[Any]:
 
 
 class SnapshotTable:
-    """Snapshots as JSON, each event and each history written once however many snapshots share it."""
+    """Snapshots as JSON, each event, history and facts written once however many snapshots share them."""
 
-    def __init__(self) -> None:
+    def __init__(self, facts: Mapping[str, Facts]) -> None:
         self.events: list[list[str | None]] = []
         self.histories: list[list[int]] = []
+        self.facts: list[list[str | None]] = []
+        self._blob_facts = facts
         self._event_index: dict[Event, int] = {}
         self._history_index: dict[History, int] = {}
+        self._facts_index: dict[Facts, int] = {}
 
     def _event(self, event: Event) -> int:
         index = self._event_index.get(event)
@@ -125,8 +140,23 @@ class SnapshotTable:
             self.histories.append([self._event(event) for event in history])
         return index
 
+    def _facts(self, blob: str) -> int:
+        facts = self._blob_facts.get(blob, NO_FACTS)
+        index = self._facts_index.get(facts)
+        if index is None:
+            index = self._facts_index[facts] = len(self.facts)
+            self.facts.append(list(facts))
+        return index
+
     def entry(self, version: Version) -> list[Any]:
-        return [version.blob, version.status, self._history(version.history), version.last_date, version.origin]
+        return [
+            version.blob,
+            version.status,
+            self._history(version.history),
+            version.last_date,
+            version.origin,
+            self._facts(version.blob),
+        ]
 
     def snapshot(self, snapshot: Snapshot) -> dict[str, list[Any]]:
         return {path: self.entry(version) for path, version in snapshot.items()}
@@ -134,17 +164,19 @@ class SnapshotTable:
     def delta(self, snapshot: Snapshot, base: Snapshot) -> dict[str, list[Any] | None]:
         """What differs from ``base``: changed paths, and None for a path ``snapshot`` lacks."""
         delta: dict[str, list[Any] | None] = {
-            path: self.entry(version) for path, version in snapshot.items() if base.get(path) != version
+            path: self.entry(version) for path, version in snapshot.items() if base.get(path) is not version
         }
         delta.update((path, None) for path in base if path not in snapshot)
         return delta
 
     def tables(self) -> dict[str, Any]:
-        return {"events": self.events, "histories": self.histories}
+        return {"events": self.events, "histories": self.histories, "facts": self.facts}
 
 
 class SnapshotReader:
-    """The other way: JSON tables back to snapshots, checking every value's type (TypeError when wrong)."""
+    """The other way: JSON tables back to snapshots, checking every value's type (TypeError when wrong).
+
+    ``facts``: the facts of every version read, by blob."""
 
     def __init__(self, data: object) -> None:
         tables = _dict(data)
@@ -156,16 +188,23 @@ class SnapshotReader:
             tuple(self.events[_index(index, len(self.events))] for index in _list(history))
             for history in _list(tables["histories"])
         ]
+        self.fact_table = [
+            Facts(_str_or_none(status), _str_or_none(applied), _str_or_none(company), _str_or_none(position))
+            for status, applied, company, position in map(_list, _list(tables["facts"]))
+        ]
+        self.facts: dict[str, Facts] = {}
 
     def version(self, entry: object) -> Version:
-        blob, status, history, last_date, origin = _list(entry)
-        return Version(
+        blob, status, history, last_date, origin, facts = _list(entry)
+        version = Version(
             _str(blob),
             _str_or_none(status),
             self.histories[_index(history, len(self.histories))],
             _str(last_date),
             _str(origin),
         )
+        self.facts[version.blob] = self.fact_table[_index(facts, len(self.fact_table))]
+        return version
 
     def snapshot(self, data: object) -> Snapshot:
         return {_str(path): self.version(entry) for path, entry in _dict(data).items()}
@@ -180,46 +219,53 @@ class SnapshotReader:
         return snapshot
 
 
-def head_to_json(fingerprint: str, head: str, snapshot: Snapshot, facts: Mapping[str, Facts]) -> dict[str, Any]:
-    """The ``state`` part: HEAD's snapshot, and what each file at HEAD says (for the files the work tree
-    has unchanged, which a repeated run then need not read)."""
-    table = SnapshotTable()
-    encoded = table.snapshot(snapshot)
-    fields = {path: list(facts.get(version.blob, NO_FACTS)) for path, version in snapshot.items()}
-    return {
-        "version": CACHE_VERSION,
-        "fingerprint": fingerprint,
-        "head": head,
-        **table.tables(),
-        "snapshot": encoded,
-        "fields": fields,
-    }
+_TEXT = frozenset((str, type(None)))
 
 
-def head_from_json(data: dict[str, Any], fingerprint: str, head: str) -> tuple[str, Snapshot, dict[str, Facts]] | None:
-    """(head, its snapshot, the facts of its files) from the ``state`` part, or None when it is of another
-    HEAD, another fingerprint or another shape."""
+def entries_to_json(fingerprint: str, head: str, entries: Mapping[str, HeadEntry]) -> dict[str, Any]:
+    """The ``state`` part: each path at HEAD as one flat list: its status, last date, the four facts of
+    its file, then status, date and commit of each change."""
+    rows = {}
+    for path, entry in entries.items():
+        row: list[str | None] = [entry.status, entry.last_date.isoformat(), *entry.facts]
+        for status, date, commit in entry.changes:
+            row += (status, date.isoformat(), commit)
+        rows[path] = row
+    return {"version": CACHE_VERSION, "fingerprint": fingerprint, "head": head, "entries": rows}
+
+
+def entries_from_json(data: dict[str, Any], fingerprint: str, head: str) -> dict[str, HeadEntry] | None:
+    """HEAD's entries from the ``state`` part, or None when it is of another HEAD, another fingerprint or
+    another shape (every value's type checked, every date parsed: a repeated run reads nothing else)."""
     if data.get("fingerprint") != fingerprint or data.get("head") != head:
         return None
-    try:
-        reader = SnapshotReader(data)
-        snapshot = reader.snapshot(data["snapshot"])
-        fields = {}
-        for path, value in _dict(data["fields"]).items():
-            status, applied, company, position = _list(value)
-            fields[_str(path)] = Facts(
-                _str_or_none(status), _str_or_none(applied), _str_or_none(company), _str_or_none(position)
-            )
-        if fields.keys() != snapshot.keys():
-            return None
-        return _str(data["head"]), snapshot, fields
-    except (KeyError, TypeError, ValueError, IndexError):
+    rows = data.get("entries")
+    if type(rows) is not dict:
         return None
+    parse = datetime.date.fromisoformat
+    entries = {}
+    try:
+        for path, row in rows.items():
+            if type(row) is not list or len(row) < 6 or (len(row) - 6) % 3 or not _TEXT.issuperset(map(type, row)):
+                return None
+            status, last_date, *facts = row[:6]
+            changes = row[6:]
+            if None in changes:
+                return None
+            dates = map(parse, changes[1::3])
+            events = tuple(zip(changes[0::3], dates, changes[2::3], strict=True))
+            entries[path] = HeadEntry(status, events, parse(last_date), Facts(*facts))
+    except (TypeError, ValueError):  # a date that is not a date
+        return None
+    return entries
 
 
-def retained_to_json(fingerprint: str, base: str, snapshots: Mapping[str, Snapshot]) -> dict[str, Any]:
-    """Every retained snapshot as its difference from the one at ``base`` (most differ in a few paths)."""
-    table = SnapshotTable()
+def retained_to_json(
+    fingerprint: str, base: str, snapshots: Mapping[str, Snapshot], facts: Mapping[str, Facts]
+) -> dict[str, Any]:
+    """Every retained snapshot as its difference from the one at ``base`` (most differ in a few paths),
+    with the facts of every version they hold (a walk on from them reads no other part)."""
+    table = SnapshotTable(facts)
     base_snapshot = snapshots[base]
     encoded = {
         "order": list(snapshots),
@@ -230,18 +276,20 @@ def retained_to_json(fingerprint: str, base: str, snapshots: Mapping[str, Snapsh
     return {"version": CACHE_VERSION, "fingerprint": fingerprint, **table.tables(), **encoded}
 
 
-def retained_from_json(data: dict[str, Any], fingerprint: str) -> dict[str, Snapshot]:
-    """The retained snapshots, oldest first; ``{}`` when the part has another fingerprint or shape."""
+def retained_from_json(data: dict[str, Any], fingerprint: str) -> tuple[dict[str, Snapshot], dict[str, Facts]]:
+    """The retained snapshots, oldest first, and the facts of their versions; empty when the part has
+    another fingerprint or shape."""
     if data.get("fingerprint") != fingerprint:
-        return {}
+        return {}, {}
     try:
         reader = SnapshotReader(data)
         base = reader.snapshot(data["snapshot"])
         snapshots = {_str(sha): reader.apply_delta(base, delta) for sha, delta in _dict(data["deltas"]).items()}
         snapshots[_str(data["base"])] = base
-        return {sha: snapshots[sha] for sha in map(_str, _list(data["order"])) if sha in snapshots}
+        order = {sha: snapshots[sha] for sha in map(_str, _list(data["order"])) if sha in snapshots}
+        return order, reader.facts
     except (KeyError, TypeError, ValueError, IndexError):
-        return {}
+        return {}, {}
 
 
 def _facts(value: object) -> Facts | None:
@@ -289,7 +337,7 @@ def facts_from_json(data: object) -> dict[str, Facts]:
 
 
 def save(git_dir: str, parts: Mapping[str, dict[str, Any]]) -> None:
-    """Write cache parts (``blobs`` first: a state is never saved without the facts it was built from).
+    """Write cache parts, each atomically (``blobs`` first, the oldest habit).
 
     Best effort: a cache that cannot be written costs speed, never correctness.
     """

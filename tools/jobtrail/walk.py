@@ -27,6 +27,7 @@ status carries its predecessor's forward).
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import NamedTuple
@@ -112,6 +113,24 @@ def event_dates(history: Iterable[Event]) -> list[str]:
             dates.append(event.date)
         applied_seen = applied_seen or event.status == APPLIED
     return dates
+
+
+class HeadEntry(NamedTuple):
+    """What a reader of the history needs of one path at HEAD (the ``state`` cache keeps these)."""
+
+    status: str | None  # the version's status: its own, or (unknown) its predecessor's
+    changes: tuple[tuple[str, datetime.date, str], ...]  # status, date (``event_dates``), commit of each event
+    last_date: datetime.date  # the last commit that changed the file
+    facts: Facts  # what the file says: it stands for the file in a work tree that has it unchanged
+
+
+def head_entry(version: Version, facts: Facts) -> HeadEntry:
+    parse = datetime.date.fromisoformat
+    changes = tuple(
+        (event.status, parse(date), event.commit)
+        for event, date in zip(version.history, event_dates(version.history), strict=True)
+    )
+    return HeadEntry(version.status, changes, parse(version.last_date), facts)
 
 
 def _new_version(

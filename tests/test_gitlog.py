@@ -667,7 +667,12 @@ def test_a_walk_on_from_a_retained_snapshot_reads_no_other_part_and_follows_comm
 
     assert not blobs.exists()  # only the versions the two new commits name were read, from git
     assert cached == cold_history(repo)
-    assert [status for status, _, _ in cached[f"applications/{NAME}"]] == ["PENDING", "APPLIED", "INTERVIEWING", "OFFER"]
+    assert [status for status, _, _ in cached[f"applications/{NAME}"]] == [
+        "PENDING",
+        "APPLIED",
+        "INTERVIEWING",
+        "OFFER",
+    ]
 
 
 def test_the_log_back_to_known_commits_stops_there_and_puts_parents_first(repo: Repo) -> None:

@@ -15,7 +15,7 @@ import pytest
 from conftest import Repo, with_status
 from jobtrail.historycache import MAX_CACHE_BYTES, encode_part, read_bounded
 
-PARTS = ("state", "retained", "blobs")
+PARTS = ("state", "retained", "base", "blobs")
 
 
 def history_json(root: Path) -> tuple[int, str, str]:

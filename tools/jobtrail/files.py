@@ -262,19 +262,25 @@ def _temporary_beside(path: str) -> Iterator[tuple[int, str]]:
         raise
 
 
-def write_atomic(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` all at once: readers see the old file or the new one, never a mix."""
+def write_atomic(path: str, data: bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` all at once: readers see the old file or the new one, never a mix.
+
+    ``durable=False`` skips the two fsyncs (~5-15 ms): for a cache that checks what it reads and is
+    rebuilt when a crash leaves it torn, never for a user's file.
+    """
     with _temporary_beside(path) as (descriptor, temporary):
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if os.path.exists(path):
             os.chmod(temporary, os.stat(path).st_mode & 0o7777)
         else:
             os.chmod(temporary, 0o644)
         os.replace(temporary, path)
-    _sync_folder(os.path.dirname(os.path.abspath(path)))
+    if durable:
+        _sync_folder(os.path.dirname(os.path.abspath(path)))
 
 
 def write_in_place(path: str, data: bytes) -> None:

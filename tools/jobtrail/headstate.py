@@ -21,6 +21,7 @@ from .walk import NO_FACTS, Facts, HeadEntry, MissingParent, Snapshot, first_par
 
 KEEP_ANCESTORS = 16  # snapshots kept at HEAD's first-parent ancestors: an amend, a reset, a small rebase
 MAX_RETAINED = 48  # snapshots kept in all (those of heads walked before: a switch back)
+REBASE_AFTER = 256  # paths the retained differences may name before HEAD's snapshot becomes their base
 READ_ALL_FACTS_AFTER = 64  # new versions in a walk from a retained snapshot: then the blobs part is read
 
 
@@ -81,14 +82,13 @@ def head_walk(
     from .logread import read_commits, read_commits_back_to, read_facts  # not on a repeated run's path
 
     fingerprint = fingerprint or _fingerprint(repo)
-    known, facts = historycache.retained_from_json(historycache.load_part(repo.git_dir, "retained"), fingerprint)
+    base = historycache.base_from_json(historycache.load_part(repo.git_dir, "base"), fingerprint)
+    known, facts = historycache.retained_from_json(historycache.load_part(repo.git_dir, "retained"), fingerprint, base)
     if head in known:  # a reset, a switch back: no walk at all
         snapshot = known[head]
         if next(reversed(known)) != head:  # the newest now
             known[head] = known.pop(head)
-            historycache.save(
-                repo.git_dir, {"retained": historycache.retained_to_json(fingerprint, head, known, facts)}
-            )
+            _save_retained(repo, fingerprint, head, known, facts, base)
         return snapshot, facts
     statuses = frozenset(repo.config.workflow.statuses)
     walked: dict[str, Snapshot] | None = None
@@ -119,5 +119,24 @@ def head_walk(
     retained = _retain(known, walked, first_parent_chain(commits, head, KEEP_ANCESTORS))
     retained.setdefault(head, snapshot)
     if not missing:
-        historycache.save(repo.git_dir, {"retained": historycache.retained_to_json(fingerprint, head, retained, facts)})
+        _save_retained(repo, fingerprint, head, retained, facts, base)
     return snapshot, facts
+
+
+def _save_retained(
+    repo: Repository,
+    fingerprint: str,
+    head: str,
+    retained: dict[str, Snapshot],
+    facts: dict[str, Facts],
+    base: tuple[str, Snapshot, dict[str, Facts]] | None,
+) -> None:
+    """The retained snapshots as their differences from the base snapshot; HEAD's snapshot the new base
+    when there is none yet or they have drifted far from it (then both parts are written)."""
+    parts = {}
+    table = historycache.RetainedTable(fingerprint, (base[0], base[1]), retained, facts) if base else None
+    if table is None or base is None or table.size > max(REBASE_AFTER, len(base[1]) // 4):
+        parts["base"] = historycache.base_to_json(fingerprint, head, retained[head], facts)
+        table = historycache.RetainedTable(fingerprint, (head, retained[head]), retained, facts)
+    parts["retained"] = table.data  # after the base it names
+    historycache.save(repo.git_dir, parts)

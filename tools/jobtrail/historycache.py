@@ -1,11 +1,13 @@
 """The history cache under ``.git/jobtrail/``: read with bounds and type checks, written atomically.
 
-Three parts: ``state`` (what a repeated run needs of each path at HEAD, dates
+Four parts: ``state`` (what a repeated run needs of each path at HEAD, dates
 resolved: one small file, read without building a walk's records),
 ``retained`` (snapshots at the commits walked last, with the facts of their
 versions: HEAD's recent ancestors and the heads walked before, so an amend, a
 reset, a small rebase or a switch back costs only the commits that differ and
-never reads the third part) and ``blobs`` (the facts of every version a whole
+never reads the fourth part), kept as differences from the snapshot in
+``base`` (rewritten only when they drift far from it: a commit writes a few
+kilobytes, not every path's history) and ``blobs`` (the facts of every version a whole
 walk read: content addressed; rewritten only by a whole walk). Anything
 unexpected in any of them (not JSON, the wrong shape, a FIFO, a symlink to
 ``/dev/zero``, a huge file) is ignored: the history is rebuilt, never a crash,
@@ -164,7 +166,9 @@ class SnapshotTable:
     def delta(self, snapshot: Snapshot, base: Snapshot) -> dict[str, list[Any] | None]:
         """What differs from ``base``: changed paths, and None for a path ``snapshot`` lacks."""
         delta: dict[str, list[Any] | None] = {
-            path: self.entry(version) for path, version in snapshot.items() if base.get(path) is not version
+            path: self.entry(version)
+            for path, version in snapshot.items()
+            if (same := base.get(path)) is not version and same != version  # most are the very same object
         }
         delta.update((path, None) for path in base if path not in snapshot)
         return delta
@@ -260,36 +264,69 @@ def entries_from_json(data: dict[str, Any], fingerprint: str, head: str) -> dict
     return entries
 
 
-def retained_to_json(
-    fingerprint: str, base: str, snapshots: Mapping[str, Snapshot], facts: Mapping[str, Facts]
-) -> dict[str, Any]:
-    """Every retained snapshot as its difference from the one at ``base`` (most differ in a few paths),
-    with the facts of every version they hold (a walk on from them reads no other part)."""
+def base_to_json(fingerprint: str, sha: str, snapshot: Snapshot, facts: Mapping[str, Facts]) -> dict[str, Any]:
+    """The ``base`` part: one whole snapshot (at ``sha``) that the retained ones are kept as differences
+    from; rewritten only when they have drifted far from it, not at every commit."""
     table = SnapshotTable(facts)
-    base_snapshot = snapshots[base]
-    encoded = {
-        "order": list(snapshots),
-        "base": base,
-        "snapshot": table.snapshot(base_snapshot),
-        "deltas": {sha: table.delta(snapshot, base_snapshot) for sha, snapshot in snapshots.items() if sha != base},
-    }
-    return {"version": CACHE_VERSION, "fingerprint": fingerprint, **table.tables(), **encoded}
+    encoded = table.snapshot(snapshot)
+    return {"version": CACHE_VERSION, "fingerprint": fingerprint, "sha": sha, **table.tables(), "snapshot": encoded}
 
 
-def retained_from_json(data: dict[str, Any], fingerprint: str) -> tuple[dict[str, Snapshot], dict[str, Facts]]:
-    """The retained snapshots, oldest first, and the facts of their versions; empty when the part has
-    another fingerprint or shape."""
+def base_from_json(data: dict[str, Any], fingerprint: str) -> tuple[str, Snapshot, dict[str, Facts]] | None:
+    """(its commit, the snapshot, the facts of its versions) from the ``base`` part, or None."""
     if data.get("fingerprint") != fingerprint:
-        return {}, {}
+        return None
     try:
         reader = SnapshotReader(data)
-        base = reader.snapshot(data["snapshot"])
-        snapshots = {_str(sha): reader.apply_delta(base, delta) for sha, delta in _dict(data["deltas"]).items()}
-        snapshots[_str(data["base"])] = base
+        return _str(data["sha"]), reader.snapshot(data["snapshot"]), reader.facts
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+
+
+class RetainedTable:
+    """The ``retained`` part: every retained snapshot as its difference from the base snapshot (most
+    differ in a few paths), with the facts of every version it holds (a walk on from them reads no
+    other part). ``size``: how many paths the differences name, in all."""
+
+    def __init__(
+        self,
+        fingerprint: str,
+        base: tuple[str, Snapshot],
+        snapshots: Mapping[str, Snapshot],
+        facts: Mapping[str, Facts],
+    ) -> None:
+        table = SnapshotTable(facts)
+        base_sha, base_snapshot = base
+        deltas = {sha: table.delta(snapshot, base_snapshot) for sha, snapshot in snapshots.items() if sha != base_sha}
+        self.size = sum(map(len, deltas.values()))
+        self.data = {
+            "version": CACHE_VERSION,
+            "fingerprint": fingerprint,
+            "base": base_sha,
+            **table.tables(),
+            "order": list(snapshots),
+            "deltas": deltas,
+        }
+
+
+def retained_from_json(
+    data: dict[str, Any], fingerprint: str, base: tuple[str, Snapshot, dict[str, Facts]] | None
+) -> tuple[dict[str, Snapshot], dict[str, Facts]]:
+    """The retained snapshots, oldest first, and the facts of their versions; empty when the part has
+    another fingerprint, another base or another shape."""
+    if base is None or data.get("fingerprint") != fingerprint or data.get("base") != base[0]:
+        return {}, {}
+    base_sha, base_snapshot, base_facts = base
+    try:
+        reader = SnapshotReader(data)
+        snapshots = {
+            _str(sha): reader.apply_delta(base_snapshot, delta) for sha, delta in _dict(data["deltas"]).items()
+        }
+        snapshots[base_sha] = base_snapshot
         order = {sha: snapshots[sha] for sha in map(_str, _list(data["order"])) if sha in snapshots}
-        return order, reader.facts
     except (KeyError, TypeError, ValueError, IndexError):
         return {}, {}
+    return order, {**base_facts, **reader.facts}
 
 
 def _facts(value: object) -> Facts | None:
@@ -344,7 +381,8 @@ def save(git_dir: str, parts: Mapping[str, dict[str, Any]]) -> None:
     try:
         os.makedirs(os.path.dirname(cache_path(git_dir, "state")), exist_ok=True)
         for name in sorted(parts, key=lambda name: name != "blobs"):
-            write_atomic(cache_path(git_dir, name), encode_part(parts[name]))
+            # not durable: a part a crash leaves torn fails its checksum and is rebuilt
+            write_atomic(cache_path(git_dir, name), encode_part(parts[name]), durable=False)
     except OSError:
         pass
 

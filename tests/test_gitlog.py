@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo, diverge, git, reddit_text, side_applied, with_status
+from jobtrail import headstate
 from jobtrail.gitlog import read_history
 from jobtrail.logread import Progress, read_commits_back_to
 from jobtrail.repository import repository_at
@@ -673,6 +674,27 @@ def test_a_walk_on_from_a_retained_snapshot_reads_no_other_part_and_follows_comm
         "INTERVIEWING",
         "OFFER",
     ]
+
+
+@pytest.mark.parametrize("rebase_after", [0, 10_000])
+def test_the_retained_snapshots_stay_right_with_a_new_base_or_the_old_one(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, rebase_after: int
+) -> None:
+    monkeypatch.setattr(headstate, "REBASE_AFTER", rebase_after)  # 0: a new base at every walk
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    cached_history(repo.root)
+    for day, status in enumerate(["APPLIED", "SCREENING", "INTERVIEWING"], start=2):
+        repo.write(NAME, with_status(status))
+        repo.write(f"{status.lower()}.md", REDDIT.replace("Reddit\n", f"{status}\n", 1))
+        repo.commit(status, date=f"2026-08-0{day}T09:00:00+00:00")
+        cached_history(repo.root)
+    repo.git("reset", "-q", "--hard", "HEAD~2")
+    after_reset = cached_history(repo.root)
+    repo.git("reset", "-q", "--hard", "HEAD@{1}")
+
+    assert cached_history(repo.root) == cold_history(repo)
+    repo.git("reset", "-q", "--hard", "HEAD~2")
+    assert after_reset == cold_history(repo)
 
 
 def test_the_log_back_to_known_commits_stops_there_and_puts_parents_first(repo: Repo) -> None:

@@ -142,6 +142,23 @@ def test_a_state_entry_with_a_date_that_is_not_a_date_is_ignored(walked: tuple[R
             assert history_json(repo.root)[:2] == (0, cold)
 
 
+def test_a_new_commit_rewrites_the_small_retained_part_not_the_base(walked: tuple[Repo, str]) -> None:
+    repo, _ = walked
+    folder = repo.root / ".git" / "jobtrail"
+    for day, status in enumerate(["SCREENING", "INTERVIEWING"], start=3):
+        base = (folder / "history-base.json").read_bytes()
+        repo.write("reddit-senior-machine-learning-engineer-safety.md", with_status(status))
+        repo.commit(status, date=f"2026-08-0{day}T09:00:00+00:00")
+
+        status_code, cached, _ = history_json(repo.root)
+
+        assert (folder / "history-base.json").read_bytes() == base
+        for part in PARTS:
+            (folder / f"history-{part}.json").unlink()
+        assert (status_code, cached) == history_json(repo.root)[:2]
+        assert status in cached
+
+
 def test_read_bounded_refuses_what_is_not_a_small_regular_file(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)

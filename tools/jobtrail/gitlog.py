@@ -15,7 +15,6 @@ from .config import Config
 from .files import application_files, read_application
 from .headstate import head_entries
 from .history import ApplicationHistory, RepositoryHistory, StatusChange
-from .logread import missing_note
 from .parse import Fields, read_fields
 from .repository import Repository
 from .walk import APPLIED, applied_date, known_status
@@ -97,5 +96,9 @@ def read_history(
                 last_changed=last_changed,
             )
         )
-    notes = _notes(repo, shallow, work_tree.head) + missing_note(missing)
+    notes = _notes(repo, shallow, work_tree.head)
+    if missing:
+        from .logread import missing_note  # the log reader itself only when HEAD's entries were walked
+
+        notes += missing_note(missing)
     return RepositoryHistory(tuple(applications), shallow=shallow, notes=notes)

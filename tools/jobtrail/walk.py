@@ -30,10 +30,12 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from .logformat import LogCommit
 from .parse import iso_date
+
+if TYPE_CHECKING:  # the walk reads log records, never makes them: a repeated run need not import them
+    from .logformat import LogCommit
 
 APPLIED = "APPLIED"
 

@@ -11,7 +11,6 @@ from ..files import repo_relative
 from ..gitlog import read_history
 from ..history import ApplicationHistory, RepositoryHistory
 from ..repository import open_repository
-from ..selection import resolve_app
 from ..terminal import plain
 
 
@@ -38,7 +37,11 @@ def _only(history: RepositoryHistory, wanted: ApplicationHistory | None) -> Repo
 def run(args: argparse.Namespace) -> int:
     repo = open_repository()
     config = repo.config
-    wanted_path = repo_relative(resolve_app(config, args.app), repo.root) if args.app else None
+    wanted_path = None
+    if args.app:
+        from ..selection import resolve_app  # (and its Unicode folding) only when an APP is named
+
+        wanted_path = repo_relative(resolve_app(config, args.app), repo.root)
     history = read_history(repo)
     wanted = next((app for app in history.applications if app.path == wanted_path), None)
     if wanted_path is not None and wanted is None:

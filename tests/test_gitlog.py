@@ -697,6 +697,21 @@ def test_the_retained_snapshots_stay_right_with_a_new_base_or_the_old_one(
     assert after_reset == cold_history(repo)
 
 
+def test_a_long_walk_on_reads_and_keeps_the_blobs_part(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(headstate, "READ_ALL_FACTS_AFTER", 0)  # any new version counts as a long way back
+    repo.commit("add", date="2026-08-01T09:00:00+00:00")
+    cached_history(repo.root)
+    blobs = repo.root / ".git" / "jobtrail" / "history-blobs.json"
+    blobs.unlink()
+    repo.write(NAME, with_status("APPLIED"))
+    repo.commit("applied", date="2026-08-02T09:00:00+00:00")
+
+    cached = cached_history(repo.root)
+
+    assert blobs.exists()
+    assert cached == cold_history(repo)
+
+
 def test_the_log_back_to_known_commits_stops_there_and_puts_parents_first(repo: Repo) -> None:
     first = repo.commit("add", date="2026-08-01T09:00:00+00:00")
     repo.write(NAME, with_status("APPLIED"))

@@ -97,9 +97,13 @@ def head_walk(
             commits = read_commits_back_to(repo, head, known)
             new_versions = {change.new_blob for commit in commits for change in commit.changes if change.new_blob}
             new_versions -= facts.keys()
-            if len(new_versions) > READ_ALL_FACTS_AFTER:
+            if len(new_versions) > READ_ALL_FACTS_AFTER:  # a long way back (a pull): the blobs part has most
                 facts = all_facts(repo, facts)
-            read_facts(repo, commits, facts, missing)
+                read_facts(repo, commits, facts, missing)
+                if not missing:
+                    _save_blobs(repo, facts)
+            else:
+                read_facts(repo, commits, facts, missing)
             keep = set(first_parent_chain(commits, head, KEEP_ANCESTORS))
             walked = walk(commits, facts, statuses, known, keep)
         except (MissingParent, JobtrailError):  # a parent gone from git: the whole walk says it plainly
@@ -114,13 +118,17 @@ def head_walk(
         except MissingParent:  # cannot happen in a whole walk; said plainly if it ever does
             raise JobtrailError("git's log of HEAD names a parent it does not show: run `git fsck`") from None
         if len(facts) != facts_before and not missing:
-            historycache.save(repo.git_dir, {"blobs": historycache.blobs_to_json(repo.config.max_file_bytes, facts)})
+            _save_blobs(repo, facts)
     snapshot = walked.get(head, {})
     retained = _retain(known, walked, first_parent_chain(commits, head, KEEP_ANCESTORS))
     retained.setdefault(head, snapshot)
     if not missing:
         _save_retained(repo, fingerprint, head, retained, facts, base)
     return snapshot, facts
+
+
+def _save_blobs(repo: Repository, facts: dict[str, Facts]) -> None:
+    historycache.save(repo.git_dir, {"blobs": historycache.blobs_to_json(repo.config.max_file_bytes, facts)})
 
 
 def _save_retained(

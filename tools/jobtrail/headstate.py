@@ -21,7 +21,7 @@ from .walk import NO_FACTS, Facts, HeadEntry, MissingParent, Snapshot, first_par
 
 KEEP_ANCESTORS = 16  # snapshots kept at HEAD's first-parent ancestors: an amend, a reset, a small rebase
 MAX_RETAINED = 48  # snapshots kept in all (those of heads walked before: a switch back)
-REBASE_AFTER = 256  # paths the retained differences may name before HEAD's snapshot becomes their base
+REBASE_AFTER = 32  # paths HEAD may differ from the base in before its snapshot becomes the new base
 READ_ALL_FACTS_AFTER = 64  # new versions in a walk from a retained snapshot: then the blobs part is read
 
 
@@ -56,7 +56,8 @@ def head_entries(repo: Repository, head: str | None, missing: set[str] | None = 
     if head is None:
         return {}
     fingerprint = _fingerprint(repo)
-    cached = historycache.entries_from_json(historycache.load_part(repo.git_dir, "state"), fingerprint, head)
+    state = historycache.load_part(repo.git_dir, "state", b'"head":"%s"' % head.encode())
+    cached = historycache.entries_from_json(state, fingerprint, head)
     if cached is not None:
         return cached
     snapshot, facts = head_walk(repo, head, missing, fingerprint)
@@ -86,7 +87,7 @@ def head_walk(
     known, facts = historycache.retained_from_json(historycache.load_part(repo.git_dir, "retained"), fingerprint, base)
     if head in known:  # a reset, a switch back: no walk at all
         snapshot = known[head]
-        if next(reversed(known)) != head:  # the newest now
+        if list(known).index(head) < len(known) // 2:  # among the next to go: the newest now
             known[head] = known.pop(head)
             _save_retained(repo, fingerprint, head, known, facts, base)
         return snapshot, facts
@@ -140,10 +141,14 @@ def _save_retained(
     base: tuple[str, Snapshot, dict[str, Facts]] | None,
 ) -> None:
     """The retained snapshots as their differences from the base snapshot; HEAD's snapshot the new base
-    when there is none yet or they have drifted far from it (then both parts are written)."""
+    when there is none yet or HEAD has drifted far from it (then both parts are written).
+
+    HEAD's drift stands for all: most retained snapshots are its recent ancestors, each about as
+    far from the base. (Snapshots of other branches differ from any base: a new one would not help.)
+    """
     parts = {}
     table = historycache.RetainedTable(fingerprint, (base[0], base[1]), retained, facts) if base else None
-    if table is None or base is None or table.size > max(REBASE_AFTER, len(base[1]) // 4):
+    if table is None or base is None or table.drift.get(head, 0) > REBASE_AFTER:
         parts["base"] = historycache.base_to_json(fingerprint, head, retained[head], facts)
         table = historycache.RetainedTable(fingerprint, (head, retained[head]), retained, facts)
     parts["retained"] = table.data  # after the base it names

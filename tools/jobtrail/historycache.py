@@ -69,10 +69,14 @@ def encode_part(value: Mapping[str, Any]) -> bytes:
     return b"%s %s\n%s" % (_MAGIC, _checksum(body), body)
 
 
-def load_part(git_dir: str, name: str) -> dict[str, Any]:
-    """One part of the cache as a JSON object of the current version, else ``{}``."""
+def load_part(git_dir: str, name: str, near_start: bytes = b"") -> dict[str, Any]:
+    """One part of the cache as a JSON object of the current version, else ``{}``.
+
+    ``near_start``: bytes the part's first kilobytes must hold (``"head":"<sha>"``): a part of
+    another HEAD is neither checked nor decoded.
+    """
     data = read_bounded(cache_path(git_dir, name))
-    if data is None:
+    if data is None or near_start not in data[:4096]:
         return {}
     header, _, body = data.partition(b"\n")
     if header != b"%s %s" % (_MAGIC, _checksum(body)):
@@ -235,7 +239,8 @@ def entries_to_json(fingerprint: str, head: str, entries: Mapping[str, HeadEntry
         for status, date, commit in entry.changes:
             row += (status, date.isoformat(), commit)
         rows[path] = row
-    return {"version": CACHE_VERSION, "fingerprint": fingerprint, "head": head, "entries": rows}
+    # "head" first: a run at another HEAD sees it in the first bytes and decodes nothing (``load_part``)
+    return {"head": head, "version": CACHE_VERSION, "fingerprint": fingerprint, "entries": rows}
 
 
 def entries_from_json(data: dict[str, Any], fingerprint: str, head: str) -> dict[str, HeadEntry] | None:
@@ -286,7 +291,7 @@ def base_from_json(data: dict[str, Any], fingerprint: str) -> tuple[str, Snapsho
 class RetainedTable:
     """The ``retained`` part: every retained snapshot as its difference from the base snapshot (most
     differ in a few paths), with the facts of every version it holds (a walk on from them reads no
-    other part). ``size``: how many paths the differences name, in all."""
+    other part). ``drift``: how many paths each snapshot differs from the base in."""
 
     def __init__(
         self,
@@ -298,7 +303,7 @@ class RetainedTable:
         table = SnapshotTable(facts)
         base_sha, base_snapshot = base
         deltas = {sha: table.delta(snapshot, base_snapshot) for sha, snapshot in snapshots.items() if sha != base_sha}
-        self.size = sum(map(len, deltas.values()))
+        self.drift = {sha: len(delta) for sha, delta in deltas.items()}
         self.data = {
             "version": CACHE_VERSION,
             "fingerprint": fingerprint,

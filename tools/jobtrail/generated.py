@@ -127,6 +127,35 @@ def _stale(root: str, rendered: Rendered) -> tuple[str, ...]:
     return tuple(name for name, data in rendered.files.items() if _current(os.path.join(root, name)) != data)
 
 
+def _unchanged(root: str, digests: dict[str, str]) -> bool:
+    """Both generated files on disk are the ones rendered for the memo's key."""
+    from .outputmemo import digest
+
+    if set(digests) != {INDEX_FILE, HISTORY_FILE}:
+        return False
+    for name, expected in digests.items():
+        data = _current(os.path.join(root, name))
+        if data is None or digest(data) != expected:
+            return False
+    return True
+
+
+def _remember(repo: Repository, day: datetime.date, key: str | None, rendered: Rendered) -> None:
+    """Keep what was rendered for ``key`` when the inputs did not move during the render.
+
+    Not with notes about the history (a partial clone's missing versions, a shallow
+    clone, an operation in progress): those runs are rare, and a later one may read more.
+    """
+    from . import outputmemo
+
+    if key is None or rendered.notes:
+        return
+    if outputmemo.input_key(repo, day) == key:  # else a file or HEAD moved while it rendered
+        outputmemo.remember(
+            repo.git_dir, key, rendered.files, outputmemo.Recalled({}, rendered.counts, rendered.problems)
+        )
+
+
 def ensure_merge_driver(repo: Repository) -> None:
     """Register the merge driver `.gitattributes` names for the generated files (best effort).
 
@@ -163,7 +192,16 @@ def regenerate(
     if wait_for_git and (operation := repo.operation_in_progress()):
         return IndexResult((), 0, (), (), skipped=operation)
     day = today or git.author_today(root)
-    if cache is None:  # not the watcher's: the versions read by the last run, by file stamp
+    key = None
+    if cache is None:  # not the watcher's: what the last run rendered, and the versions it read, by file stamp
+        from . import outputmemo
+
+        key = outputmemo.input_key(repo, day)
+        recalled = outputmemo.recall(repo.git_dir, key) if key is not None else None
+        if recalled is not None and _unchanged(root, recalled.digests):
+            if not check:
+                ensure_merge_driver(repo)
+            return IndexResult(recalled.counts, len(recalled.problems), (), (), problem_list=recalled.problems)
         from .stampcache import StampCache
 
         stamps = StampCache(repo.git_dir, repo.config)
@@ -171,6 +209,7 @@ def regenerate(
         rendered = render_repository(repo, day, cache or stamps)
         if cache is None:
             stamps.save()
+            _remember(repo, day, key, rendered)
         return IndexResult(
             rendered.counts,
             len(rendered.problems),
@@ -190,6 +229,8 @@ def regenerate(
                     write_atomic(os.path.join(root, name), rendered.files[name])
                 except OSError as exc:
                     raise JobtrailError(f"{name}: cannot write it ({exc.strerror}): move what is in the way") from None
+        if cache is None:
+            _remember(repo, day, key, rendered)
     ensure_merge_driver(repo)
     return IndexResult(
         rendered.counts, len(rendered.problems), stale, stale, notes=rendered.notes, problem_list=rendered.problems

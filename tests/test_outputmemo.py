@@ -1,0 +1,202 @@
+"""`jobtrail index` with nothing changed renders nothing; any change renders, and the files equal a full render."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+from collections.abc import Callable
+
+import pytest
+
+import jobtrail.appcache as appcache
+import jobtrail.generated as generated
+from conftest import Repo, application
+from jobtrail.generated import regenerate, render_repository
+from jobtrail.outputmemo import memo_path
+from jobtrail.repository import Repository, repository_at
+
+DAY = datetime.date(2026, 11, 30)
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files count as settled at once (a change time cannot be set back, and a test cannot wait a second each)."""
+    monkeypatch.setattr(appcache, "SETTLED_NS", -(10**18))
+
+
+def _repository(repo: Repo) -> Repository:
+    for number in range(3):
+        repo.write(f"company-{number}.md", application(f"Company {number}", "Engineer", "PENDING"))
+    repo.write("broken.md", "# no sections at all\n")
+    repo.commit("applications", date="2026-11-20T10:00:00+00:00")
+    return repository_at(str(repo.root))
+
+
+def _on_disk(repo: Repo) -> dict[str, bytes]:
+    return {name: (repo.root / name).read_bytes() for name in ("INDEX.md", "HISTORY.md")}
+
+
+def _no_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> object:
+        raise AssertionError("rendered although nothing changed")
+
+    monkeypatch.setattr(generated, "render_repository", refuse)
+
+
+@pytest.mark.usefixtures("settled")
+def test_nothing_changed_renders_nothing_and_says_the_same(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    repository = _repository(repo)
+    first = regenerate(repository, today=DAY)
+    assert first.written == ("INDEX.md", "HISTORY.md")
+    _no_render(monkeypatch)
+    again = regenerate(repository, today=DAY)
+    checked = regenerate(repository, today=DAY, check=True)
+    for result in (again, checked):
+        assert (result.counts, result.problem_list, result.stale) == (first.counts, first.problem_list, ())
+    assert any(problem.path == "applications/broken.md" for problem in again.problem_list)
+
+
+@pytest.mark.usefixtures("settled")
+def test_a_generated_file_changed_by_hand_is_rendered_again(repo: Repo) -> None:
+    repository = _repository(repo)
+    regenerate(repository, today=DAY)
+    rendered = _on_disk(repo)
+    (repo.root / "INDEX.md").write_text("edited by hand\n", encoding="utf-8")
+    assert regenerate(repository, today=DAY, check=True).stale == ("INDEX.md",)
+    assert regenerate(repository, today=DAY).written == ("INDEX.md",)
+    assert _on_disk(repo) == rendered
+
+
+def _edit(repo: Repo) -> None:
+    repo.write("company-1.md", application("Company 1", "Engineer", "APPLIED", applied="2026-11-21"))
+
+
+def _edit_same_size(repo: Repo) -> None:  # git status shows the file modified before and after
+    _edit(repo)
+    regenerate(repository_at(str(repo.root)), today=DAY)
+    repo.write("company-1.md", application("Company 1", "Engineer", "APPLIED", applied="2026-11-22"))
+
+
+def _new_file(repo: Repo) -> None:
+    repo.write("newco.md", application("Newco", "Engineer", "PENDING"))
+
+
+def _staged(repo: Repo) -> None:
+    _edit(repo)
+    repo.git("add", "-A")
+
+
+def _committed(repo: Repo) -> None:
+    _edit(repo)
+    repo.commit("applied", date="2026-11-22T10:00:00+00:00")
+
+
+def _removed(repo: Repo) -> None:
+    os.unlink(repo.applications / "company-2.md")
+
+
+def _workflow(repo: Repo) -> None:
+    (repo.root / "jobtrail.toml").write_text(
+        'applications_dir = "applications"\nfollow_up_days = {PENDING = 3}\n', encoding="utf-8"
+    )
+
+
+CHANGES: dict[str, Callable[[Repo], None]] = {
+    "an edit": _edit,
+    "an edit of the same size to a file already modified": _edit_same_size,
+    "a new file": _new_file,
+    "a staged edit": _staged,
+    "a commit": _committed,
+    "a removed file": _removed,
+    "another configuration": _workflow,
+}
+
+
+@pytest.mark.usefixtures("settled")
+@pytest.mark.parametrize("change", CHANGES)
+def test_any_change_renders_and_equals_a_full_render(repo: Repo, change: str) -> None:
+    repository = _repository(repo)
+    regenerate(repository, today=DAY)
+    before = _on_disk(repo)
+    CHANGES[change](repo)
+    repository = repository_at(str(repo.root))
+    result = regenerate(repository, today=DAY)
+    full = render_repository(repository, DAY)
+    assert _on_disk(repo) == full.files != before
+    assert result.problem_list == full.problems
+    assert regenerate(repository, today=DAY).written == ()
+
+
+@pytest.mark.usefixtures("settled")
+def test_another_day_renders_again(repo: Repo) -> None:
+    repository = _repository(repo)
+    _edit(repo)  # an uncommitted change is dated today
+    regenerate(repository, today=DAY)
+    later = DAY + datetime.timedelta(days=2)
+    regenerate(repository, today=later)
+    assert _on_disk(repo) == render_repository(repository, later).files
+
+
+def test_files_written_just_now_are_not_trusted(repo: Repo) -> None:
+    repository = _repository(repo)
+    regenerate(repository, today=DAY)
+    assert not os.path.exists(memo_path(repository.git_dir))
+
+
+HOSTILE: dict[str, bytes] = {
+    "not JSON": b"\x00\xff garbage",
+    "a torn file": b"jobtrail-output-memo 0000\n{",
+    "the wrong checksum": b'jobtrail-output-memo 0123456789abcdef0123456789abcdef01234567\n{"version":1}',
+}
+
+
+def _forged(body: bytes) -> bytes:
+
+    return b"jobtrail-output-memo %s\n%s" % (hashlib.sha1(body).hexdigest().encode(), body)
+
+
+@pytest.mark.usefixtures("settled")
+@pytest.mark.parametrize(
+    "content",
+    [
+        *HOSTILE.values(),
+        _forged(b"[]"),
+        _forged(b'{"version":1,"key":"KEY","digests":[],"counts":[],"problems":[]}'),
+        _forged(b'{"version":1,"key":"KEY","digests":{},"counts":[["PENDING","3"]],"problems":[]}'),
+        _forged(b'{"version":1,"key":"KEY","digests":{},"counts":[],"problems":[["a",1,1,"JT1","fatal","m"]]}'),
+        _forged(b'{"version":1,"key":"KEY","digests":{},"counts":[],"problems":[[1]]}'),
+        _forged(b"[" * 100_000),
+    ],
+    ids=[*HOSTILE, "a list", "digests a list", "a count as text", "a severity unknown", "a short problem", "deep"],
+)
+def test_a_hostile_memo_is_ignored_and_rewritten(repo: Repo, content: bytes) -> None:
+    repository = _repository(repo)
+    regenerate(repository, today=DAY)
+    path = memo_path(repository.git_dir)
+    key = json.loads(open(path, "rb").read().partition(b"\n")[2])["key"]
+    with open(path, "wb") as handle:
+        handle.write(content.replace(b"KEY", key.encode()))
+    (repo.root / "INDEX.md").write_text("stale\n", encoding="utf-8")
+    result = regenerate(repository, today=DAY)
+    assert result.written == ("INDEX.md",)
+    assert _on_disk(repo) == render_repository(repository, DAY).files
+    assert regenerate(repository, today=DAY).written == ()
+
+
+@pytest.mark.usefixtures("settled")
+@pytest.mark.parametrize("kind", ["fifo", "symlink to /dev/zero", "folder"])
+def test_a_memo_that_is_not_a_file_is_ignored(repo: Repo, kind: str) -> None:
+    repository = _repository(repo)
+    path = memo_path(repository.git_dir)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        os.mkdir(path)
+    else:
+        os.symlink("/dev/zero", path)
+    result = regenerate(repository, today=DAY)
+    assert result.written == ("INDEX.md", "HISTORY.md")
+    assert _on_disk(repo) == render_repository(repository, DAY).files

@@ -26,10 +26,11 @@ def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(appcache, "SETTLED_NS", -(10**18))
 
 
-def _repository(repo: Repo) -> Repository:
+def _repository(repo: Repo, *, broken: bool = True) -> Repository:
     for number in range(3):
-        repo.write(f"company-{number}.md", application(f"Company {number}", "Engineer", "PENDING"))
-    repo.write("broken.md", "# no sections at all\n")
+        repo.write(f"company-{number}.md", application(f"Company{number}", "Engineer", "PENDING"))
+    if broken:
+        repo.write("broken.md", "# no sections at all\n")
     repo.commit("applications", date="2026-11-20T10:00:00+00:00")
     return repository_at(str(repo.root))
 
@@ -70,13 +71,13 @@ def test_a_generated_file_changed_by_hand_is_rendered_again(repo: Repo) -> None:
 
 
 def _edit(repo: Repo) -> None:
-    repo.write("company-1.md", application("Company 1", "Engineer", "APPLIED", applied="2026-11-21"))
+    repo.write("company-1.md", application("Company1", "Engineer", "APPLIED", applied="2026-11-21"))
 
 
 def _edit_same_size(repo: Repo) -> None:  # git status shows the file modified before and after
     _edit(repo)
     regenerate(repository_at(str(repo.root)), today=DAY)
-    repo.write("company-1.md", application("Company 1", "Engineer", "APPLIED", applied="2026-11-22"))
+    repo.write("company-1.md", application("Company1", "Engineer", "APPLIED", applied="2026-11-22"))
 
 
 def _new_file(repo: Repo) -> None:
@@ -139,10 +140,30 @@ def test_another_day_renders_again(repo: Repo) -> None:
     assert _on_disk(repo) == render_repository(repository, later).files
 
 
-def test_files_written_just_now_are_not_trusted(repo: Repo) -> None:
+def test_files_written_just_now_are_named_by_their_content(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write within the clock's tick can keep a file's stamps: such a file counts by what it holds."""
+    monkeypatch.setattr(appcache, "SETTLED_NS", 10**18)  # every file was written "just now"
     repository = _repository(repo)
     regenerate(repository, today=DAY)
-    assert not os.path.exists(memo_path(repository.git_dir))
+    repo.write("company-1.md", application("Company1", "Engineer", "APPLIED", applied="2026-11-21"))
+    regenerate(repository, today=DAY)
+    repo.write("company-1.md", application("Company1", "Engineer", "APPLIED", applied="2026-11-22"))
+    assert regenerate(repository, today=DAY).written == ("INDEX.md", "HISTORY.md")
+    assert _on_disk(repo) == render_repository(repository, DAY).files
+    _no_render(monkeypatch)
+    assert regenerate(repository, today=DAY).written == ()
+
+
+def test_after_a_commit_through_the_hooks_index_renders_nothing(hooked: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    repository = _repository(hooked, broken=False)
+    hooked.write("company-1.md", application("Company1", "Staff Engineer", "PENDING"))
+    hooked.git("add", "-A")
+    hooked.git("commit", "-q", "-m", "applied")
+    full = render_repository(repository, datetime.date(2026, 11, 25))  # the author date conftest sets
+    _no_render(monkeypatch)
+    result = regenerate(repository)  # today as the hooks take it: the author date
+    assert (result.written, result.problem_list) == ((), full.problems)
+    assert _on_disk(hooked) == full.files
 
 
 HOSTILE: dict[str, bytes] = {
@@ -163,13 +184,25 @@ def _forged(body: bytes) -> bytes:
     [
         *HOSTILE.values(),
         _forged(b"[]"),
-        _forged(b'{"version":1,"key":"KEY","digests":[],"counts":[],"problems":[]}'),
-        _forged(b'{"version":1,"key":"KEY","digests":{},"counts":[["PENDING","3"]],"problems":[]}'),
-        _forged(b'{"version":1,"key":"KEY","digests":{},"counts":[],"problems":[["a",1,1,"JT1","fatal","m"]]}'),
-        _forged(b'{"version":1,"key":"KEY","digests":{},"counts":[],"problems":[[1]]}'),
+        _forged(b'{"version":1,"key":"KEY","racy":{},"digests":[],"counts":[],"problems":[]}'),
+        _forged(b'{"version":1,"key":"KEY","racy":{},"digests":{},"counts":[["PENDING","3"]],"problems":[]}'),
+        _forged(
+            b'{"version":1,"key":"KEY","racy":{},"digests":{},"counts":[],"problems":[["a",1,1,"JT1","fatal","m"]]}'
+        ),
+        _forged(b'{"version":1,"key":"KEY","racy":{},"digests":{},"counts":[],"problems":[[1]]}'),
+        _forged(b'{"version":1,"key":"KEY","racy":[],"digests":{},"counts":[],"problems":[]}'),
         _forged(b"[" * 100_000),
     ],
-    ids=[*HOSTILE, "a list", "digests a list", "a count as text", "a severity unknown", "a short problem", "deep"],
+    ids=[
+        *HOSTILE,
+        "a list",
+        "digests a list",
+        "a count as text",
+        "a severity unknown",
+        "a short problem",
+        "racy a list",
+        "deep",
+    ],
 )
 def test_a_hostile_memo_is_ignored_and_rewritten(repo: Repo, content: bytes) -> None:
     repository = _repository(repo)

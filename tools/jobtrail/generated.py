@@ -33,6 +33,7 @@ from .scaffold import MERGE_DRIVER
 
 if TYPE_CHECKING:
     from .appcache import ApplicationCache
+    from .outputmemo import Inputs
     from .stampcache import StampCache
 
 
@@ -140,7 +141,7 @@ def _unchanged(root: str, digests: dict[str, str]) -> bool:
     return True
 
 
-def _remember(repo: Repository, day: datetime.date, key: str | None, rendered: Rendered) -> None:
+def _remember(repo: Repository, day: datetime.date, key: Inputs | None, rendered: Rendered) -> None:
     """Keep what was rendered for ``key`` when the inputs did not move during the render.
 
     Not with notes about the history (a partial clone's missing versions, a shallow
@@ -150,10 +151,10 @@ def _remember(repo: Repository, day: datetime.date, key: str | None, rendered: R
 
     if key is None or rendered.notes:
         return
-    if outputmemo.input_key(repo, day) == key:  # else a file or HEAD moved while it rendered
-        outputmemo.remember(
-            repo.git_dir, key, rendered.files, outputmemo.Recalled({}, rendered.counts, rendered.problems)
-        )
+    after = outputmemo.inputs(repo, day)  # a file or HEAD that moved while it rendered: nothing kept
+    if after is not None and after.key == key.key and outputmemo.same_content(repo.root, key.racy):
+        digests = {name: outputmemo.digest(data) for name, data in rendered.files.items()}
+        outputmemo.remember(repo.git_dir, key, outputmemo.Recalled(digests, rendered.counts, rendered.problems))
 
 
 def ensure_merge_driver(repo: Repository) -> None:
@@ -196,8 +197,8 @@ def regenerate(
     if cache is None:  # not the watcher's: what the last run rendered, and the versions it read, by file stamp
         from . import outputmemo
 
-        key = outputmemo.input_key(repo, day)
-        recalled = outputmemo.recall(repo.git_dir, key) if key is not None else None
+        key = outputmemo.inputs(repo, day)
+        recalled = outputmemo.recall(repo, key.key) if key is not None else None
         if recalled is not None and _unchanged(root, recalled.digests):
             if not check:
                 ensure_merge_driver(repo)

@@ -17,10 +17,17 @@ are a function of is named by a key taken before the render:
 The memo (``.git/jobtrail/output.json``) keeps, for one key, the SHA-1 of both
 files as rendered, the status counts and the problems. A later run with the
 same key and both files on disk still equal to those digests has nothing to
-render. It is never stored when a stamp cannot be trusted: a file modified
-less than ``appcache.SETTLED_NS`` before the key was taken (git's "racy" rule),
-a symlink or anything but a regular file, or when the key changed during the
-render. Read with a size bound, no symlink followed, a checksum and type checks:
+render. A file modified less than ``appcache.SETTLED_NS`` before the key was
+taken is racy (git's rule: a write within the same clock tick can keep the
+stamp): the memo keeps its content's digest too, and a later run compares it
+(as git re-reads a racy index entry). Nothing is stored when an application is
+a symlink or anything but a regular file, or when the inputs changed during the
+render.
+
+The pre-commit hook keeps its rendering under the tree it rendered
+(``staged_key``); the post-commit hook hands it on to the work tree's key when
+the work tree holds exactly the committed applications (``adopt_staged``), so
+`jobtrail index` right after a commit renders nothing either. Read with a size bound, no symlink followed, a checksum and type checks:
 anything unexpected is ignored (the files are rendered) and rewritten.
 """
 
@@ -30,6 +37,8 @@ import datetime
 import hashlib
 import json
 import os
+import time
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from . import appcache, git
@@ -62,8 +71,15 @@ def digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
-def input_key(repo: Repository, today: datetime.date) -> str | None:
-    """The key of everything the generated files depend on, or None when a file's stamp cannot be trusted."""
+class Inputs(NamedTuple):
+    key: str
+    clean: bool  # git status shows no change under the applications folder
+    paths: str  # the digest of the application paths listed (``paths_digest``)
+    racy: dict[str, str]  # repository-relative path -> content digest, for files modified just now
+
+
+def inputs(repo: Repository, today: datetime.date) -> Inputs | None:
+    """The key of everything the generated files depend on, or None when a file cannot be named by it."""
     config = repo.config
     status = git.run(
         repo.root,
@@ -91,26 +107,77 @@ def input_key(repo: Repository, today: datetime.date) -> str | None:
     hashed.update(b"\0status\0")
     hashed.update(status)
     hashed.update(b"\0stamps\0")
-    settled_before = _now_ns() - appcache.SETTLED_NS
+    listed = []
+    racy: dict[str, str] = {}
+    settled_before = time.time_ns() - appcache.SETTLED_NS
     folder = config.applications_dir
     for path in application_paths(config.applications_path):
         stamp = file_key(path)
-        if stamp is None or max(stamp[3], stamp[4]) >= settled_before:
+        if stamp is None:  # a symlink (its target can change unseen), or gone since listed
             return None
         relative = application_relative(path, config.applications_path, folder)
+        listed.append(relative)
+        if max(stamp[3], stamp[4]) >= settled_before:  # a write within the same tick can keep the stamp
+            content = _content(path)
+            if content is None:
+                return None
+            racy[relative] = content
         hashed.update(f"{relative}\0{stamp}\n".encode("utf-8", "surrogateescape"))
-    return hashed.hexdigest()
+    clean = all(not record or record.startswith(b"# ") for record in status.split(b"\0"))
+    return Inputs(hashed.hexdigest(), clean, paths_digest(listed), racy)
 
 
-def _now_ns() -> int:
-    import time
+def _content(path: str) -> str | None:
+    data = read_bounded(path, 64 << 20)
+    return None if data is None else digest(data)
 
-    return time.time_ns()
+
+def same_content(root: str, racy: dict[str, str]) -> bool:
+    """The files that were racy hold what they held then."""
+    return all(_content(os.path.join(root, *path.split("/"))) == found for path, found in racy.items())
 
 
-def recall(git_dir: str, key: str) -> Recalled | None:
-    """What the memo holds for ``key``; None when it holds another key, or is missing, torn or of another shape."""
-    data = read_bounded(memo_path(git_dir), MAX_BYTES)
+def paths_digest(paths: Iterable[str]) -> str:
+    listed = hashlib.sha1()
+    for path in sorted(paths):
+        listed.update(path.encode("utf-8", "surrogateescape") + b"\0")
+    return listed.hexdigest()
+
+
+def staged_key(folder: str, parents: Iterable[str], day: datetime.date, paths: str) -> str:
+    """The key the pre-commit hook keeps its rendering under: the applications folder's tree it rendered,
+    the parents and the author's day of the commit being made, the application paths in the folder."""
+    return f"staged {folder} {' '.join(parents)} {day.isoformat()} {paths}"
+
+
+def adopt_staged(repo: Repository, today: datetime.date) -> bool:
+    """After a commit, the pre-commit hook's rendering is the work tree's: when HEAD is the commit it
+    rendered (its applications folder, parents and author's day) and the work tree holds exactly the
+    committed applications (git status shows nothing under the folder, and no application file git does
+    not track, an ignored one, is listed)."""
+    found = inputs(repo, today)
+    if found is None or not found.clean:
+        return False
+    folder = git.output_or_none(repo.root, "rev-parse", "-q", "--verify", f"HEAD:{repo.config.applications_dir}")
+    made = git.output_or_none(repo.root, "log", "-1", "--format=%P%n%ad", "--date=format:%Y-%m-%d", "HEAD")
+    if folder is None or made is None:
+        return False
+    parents, _, day = made.decode().strip().partition("\n")
+    try:
+        authored = datetime.date.fromisoformat(day)
+    except ValueError:
+        return False
+    recalled = recall(repo, staged_key(folder.decode().strip(), parents.split(), authored, found.paths))
+    if recalled is None:
+        return False
+    remember(repo.git_dir, found, recalled)
+    return True
+
+
+def recall(repo: Repository, key: str) -> Recalled | None:
+    """What the memo holds for ``key``; None when it holds another key, when a file that was racy then
+    holds something else now, or when the memo is missing, torn or of another shape."""
+    data = read_bounded(memo_path(repo.git_dir), MAX_BYTES)
     if data is None:
         return None
     header, _, body = data.partition(b"\n")
@@ -120,17 +187,20 @@ def recall(git_dir: str, key: str) -> Recalled | None:
         value = json.loads(body)
         if not isinstance(value, dict) or value.get("version") != VERSION or value.get("key") != key:
             return None
-        return Recalled(_digests(value["digests"]), _counts(value["counts"]), _problems(value["problems"]))
+        found = Recalled(_digests(value["digests"]), _counts(value["counts"]), _problems(value["problems"]))
+        racy = _digests(value["racy"])
     except (ValueError, TypeError, KeyError, RecursionError):
         return None
+    return found if same_content(repo.root, racy) else None
 
 
-def remember(git_dir: str, key: str, files: dict[str, bytes], recalled: Recalled) -> None:
+def remember(git_dir: str, key: Inputs | str, recalled: Recalled) -> None:
     """Keep ``recalled`` for ``key`` (best effort: a memo that cannot be written costs speed only)."""
     value = {
         "version": VERSION,
-        "key": key,
-        "digests": {name: digest(data) for name, data in files.items()},
+        "key": key if isinstance(key, str) else key.key,
+        "racy": {} if isinstance(key, str) else key.racy,
+        "digests": recalled.digests,
         "counts": [list(pair) for pair in recalled.counts],
         "problems": [list(problem) for problem in recalled.problems],
     }

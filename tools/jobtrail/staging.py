@@ -22,6 +22,7 @@ work tree (docs/commit-loop.md says why):
 
 from __future__ import annotations
 
+import datetime
 import os
 from dataclasses import dataclass
 
@@ -128,7 +129,22 @@ def stage_generated(repo: Repository, *, made: str | None = None) -> Staged:
     ]
     if stale and not made:
         write_into_index(repo, {name: rendered.files[name] for name in stale}, generated)
+    if not made and not rendered.notes:  # the post-commit hook hands it on to `jobtrail index` (outputmemo)
+        _keep_rendering(repo, tree, parents, today, files, rendered)
     return Staged(tuple(shown), tuple(stale), rendered)
+
+
+def _keep_rendering(
+    repo: Repository, tree: str, parents: list[str], today: datetime.date, files: dict[str, Entry], rendered: Rendered
+) -> None:
+    from . import outputmemo
+
+    folder = git.output_or_none(repo.root, "rev-parse", "-q", "--verify", f"{tree}:{repo.config.applications_dir}")
+    if folder is None:
+        return
+    digests = {name: outputmemo.digest(data) for name, data in rendered.files.items()}
+    key = outputmemo.staged_key(folder.decode().strip(), parents, today, outputmemo.paths_digest(files))
+    outputmemo.remember(repo.git_dir, key, outputmemo.Recalled(digests, rendered.counts, rendered.problems))
 
 
 def _applications(

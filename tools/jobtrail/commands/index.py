@@ -72,14 +72,23 @@ def _before_a_commit() -> int:
 
 def _after_git(hook: str) -> int:
     """post-* hooks: they never fail git; a problem is one line on stderr."""
+    from .. import git
     from ..errors import JobtrailError
     from ..hookwrites import cannot_write_here, not_written, unwritable
     from ..mergecommit import refresh_merge_commit
+    from ..outputmemo import adopt_staged
     from ..settle import settle
 
     try:
         repo = open_repository()
-        if hook in ("post-commit", "post-merge", "post-rewrite") and settle(repo, lock_timeout=HOOK_LOCK_TIMEOUT):
+        if hook == "post-commit":
+            settled = settle(repo, lock_timeout=HOOK_LOCK_TIMEOUT)
+            # What the pre-commit hook rendered is the work tree's too when nothing else changed: a
+            # `jobtrail index` now renders nothing (outputmemo).
+            adopt_staged(repo, git.author_today(repo.root))
+            if settled:
+                return 0
+        elif hook in ("post-merge", "post-rewrite") and settle(repo, lock_timeout=HOOK_LOCK_TIMEOUT):
             return 0
         if hook == "post-merge" and refresh_merge_commit(repo):
             return 0

@@ -41,22 +41,30 @@ def _same_name(text: str) -> str:
 
 
 def duplicate_applications(apps: Iterable[Application]) -> list[Problem]:
-    """Two files for the same company and position: a warning on each, naming the others."""
-    groups: dict[tuple[str, str], list[Application]] = {}
+    """Two files for the same company and position: a warning on each, naming the others.
+
+    One pass, one key per file: each value is looked up once (at 50,000 files the
+    section lookups were most of the rule's time).
+    """
+    groups: dict[tuple[str, str], list[tuple[str, int]]] = {}  # key -> (path, the company's line) of each file
     for app in apps:
-        if app.readable and app.company and app.position and not is_placeholder(app.company):
-            groups.setdefault((_same_name(app.company), _same_name(app.position)), []).append(app)
+        if not app.readable:
+            continue
+        company = app.value(COMPANY)
+        position = app.position
+        if company is None or not position or is_placeholder(company.text):
+            continue
+        groups.setdefault((_same_name(company.text), _same_name(position)), []).append((app.path, company.line))
     problems: list[Problem] = []
     for group in groups.values():
         if len(group) < 2:
             continue
-        for app in group:
-            others = ", ".join(sorted(other.path for other in group if other is not app))
-            value = app.value(COMPANY)
+        for index, (path, line) in enumerate(group):
+            others = ", ".join(sorted(other for number, (other, _) in enumerate(group) if number != index))
             problems.append(
                 warning(
-                    app.path,
-                    value.line if value else 1,
+                    path,
+                    line,
                     DUPLICATE_APPLICATION,
                     f"same company and position as {others}: keep one file per application",
                 )

@@ -111,11 +111,12 @@ def inputs(repo: Repository, today: datetime.date) -> Inputs | None:
     racy: dict[str, str] = {}
     settled_before = time.time_ns() - appcache.SETTLED_NS
     folder = config.applications_dir
-    for path in application_paths(config.applications_path):
+    directory = config.applications_path  # a property that joins paths: once, not per file
+    for path in application_paths(directory):
         stamp = file_key(path)
         if stamp is None:  # a symlink (its target can change unseen), or gone since listed
             return None
-        relative = application_relative(path, config.applications_path, folder)
+        relative = application_relative(path, directory, folder)
         listed.append(relative)
         if max(stamp[3], stamp[4]) >= settled_before:  # a write within the same tick can keep the stamp
             content = _content(path)

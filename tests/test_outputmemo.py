@@ -6,6 +6,8 @@ import datetime
 import hashlib
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -164,6 +166,22 @@ def test_after_a_commit_through_the_hooks_index_renders_nothing(hooked: Repo, mo
     result = regenerate(repository)  # today as the hooks take it: the author date
     assert (result.written, result.problem_list) == ((), full.problems)
     assert _on_disk(hooked) == full.files
+
+
+def test_a_configuration_changed_between_the_hook_and_the_commit_is_rendered(hooked: Repo) -> None:
+    """The pre-commit hook rendered with one configuration; the post-commit hook does not hand that on
+    when the configuration is another by then."""
+    repository = _repository(hooked, broken=False)
+    hooked.write("company-1.md", application("Company1", "Staff Engineer", "PENDING"))
+    hooked.git("add", "-A")
+    done = subprocess.run([sys.executable, "-m", "jobtrail", "index", "--hook", "pre-commit"], cwd=hooked.root)
+    assert done.returncode == 0
+    _workflow(hooked)
+    hooked.git("commit", "-q", "--no-verify", "-m", "staff")  # the post-commit hook runs
+    repository = repository_at(str(hooked.root))
+    result = regenerate(repository)
+    assert _on_disk(hooked) == render_repository(repository, datetime.date(2026, 11, 25)).files
+    assert result.written
 
 
 HOSTILE: dict[str, bytes] = {

@@ -93,16 +93,7 @@ def inputs(repo: Repository, today: datetime.date) -> Inputs | None:
         repo.applications_dir,
     )
     hashed = hashlib.sha1()
-    head = json.dumps(
-        [
-            VERSION,
-            fingerprint(config),
-            today.isoformat(),
-            repo.graph_identity(),
-            sorted(repo.operations_in_progress()),
-        ],
-        default=str,
-    )
+    head = json.dumps([context(repo), today.isoformat(), sorted(repo.operations_in_progress())])
     hashed.update(head.encode("utf-8", "surrogateescape"))
     hashed.update(b"\0status\0")
     hashed.update(status)
@@ -145,10 +136,19 @@ def paths_digest(paths: Iterable[str]) -> str:
     return listed.hexdigest()
 
 
-def staged_key(folder: str, parents: Iterable[str], day: datetime.date, paths: str) -> str:
+def context(repo: Repository) -> str:
+    """What the files depend on besides the applications and the commits: the configuration (the
+    workflow, the template, the limits) and what else decides HEAD's history (replace refs, grafts,
+    the shallow boundary), as one digest."""
+    data = json.dumps([VERSION, fingerprint(repo.config), repo.graph_identity()], default=str)
+    return digest(data.encode("utf-8", "surrogateescape"))
+
+
+def staged_key(repo: Repository, folder: str, parents: Iterable[str], day: datetime.date, paths: str) -> str:
     """The key the pre-commit hook keeps its rendering under: the applications folder's tree it rendered,
-    the parents and the author's day of the commit being made, the application paths in the folder."""
-    return f"staged {folder} {' '.join(parents)} {day.isoformat()} {paths}"
+    the parents and the author's day of the commit being made, the application paths in the folder, and
+    the ``context`` it rendered in."""
+    return f"staged {folder} {' '.join(parents)} {day.isoformat()} {paths} {context(repo)}"
 
 
 def adopt_staged(repo: Repository, today: datetime.date) -> bool:
@@ -168,7 +168,7 @@ def adopt_staged(repo: Repository, today: datetime.date) -> bool:
         authored = datetime.date.fromisoformat(day)
     except ValueError:
         return False
-    recalled = recall(repo, staged_key(folder.decode().strip(), parents.split(), authored, found.paths))
+    recalled = recall(repo, staged_key(repo, folder.decode().strip(), parents.split(), authored, found.paths))
     if recalled is None:
         return False
     remember(repo.git_dir, found, recalled)

@@ -143,7 +143,7 @@ def _keep_rendering(
     if folder is None:
         return
     digests = {name: outputmemo.digest(data) for name, data in rendered.files.items()}
-    key = outputmemo.staged_key(folder.decode().strip(), parents, today, outputmemo.paths_digest(files))
+    key = outputmemo.staged_key(repo, folder.decode().strip(), parents, today, outputmemo.paths_digest(files))
     outputmemo.remember(repo.git_dir, key, outputmemo.Recalled(digests, rendered.counts, rendered.problems))
 
 

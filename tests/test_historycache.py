@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from conftest import Repo, with_status
-from jobtrail.historycache import MAX_CACHE_BYTES, encode_part, read_bounded
+from jobtrail.historycache import MAX_CACHE_BYTES, encode_part
 
 PARTS = ("state", "retained", "base", "blobs")
 
@@ -157,20 +157,3 @@ def test_a_new_commit_rewrites_the_small_retained_part_not_the_base(walked: tupl
             (folder / f"history-{part}.json").unlink()
         assert (status_code, cached) == history_json(repo.root)[:2]
         assert status in cached
-
-
-def test_read_bounded_refuses_what_is_not_a_small_regular_file(tmp_path: Path) -> None:
-    fifo = tmp_path / "fifo"
-    os.mkfifo(fifo)
-    zero = tmp_path / "zero"
-    zero.symlink_to("/dev/zero")
-    big = tmp_path / "big"
-    big.write_bytes(b"x" * 11)
-    small = tmp_path / "small"
-    small.write_bytes(b"{}")
-
-    assert read_bounded(str(fifo)) is None
-    assert read_bounded(str(zero)) is None
-    assert read_bounded(str(big), max_bytes=10) is None
-    assert read_bounded(str(tmp_path / "missing")) is None
-    assert read_bounded(str(small)) == b"{}"

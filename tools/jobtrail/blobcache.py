@@ -18,8 +18,8 @@ import os
 import pickle
 from typing import Any
 
+from .cachefile import read_bounded
 from .files import write_atomic
-from .historycache import read_bounded
 from .model import APPLICATION_DATE, COMPANY, JOB_URL, POSITION, STATUS, Application
 from .problem import Problem
 

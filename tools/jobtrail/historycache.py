@@ -19,11 +19,11 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import stat
 import zlib
 from collections.abc import Mapping
 from typing import Any
 
+from .cachefile import expect_dict, expect_list, expect_str, frame, read_bounded, unframe
 from .files import write_atomic
 from .walk import NO_FACTS, Event, Facts, HeadEntry, History, Snapshot, Version
 
@@ -38,25 +38,6 @@ def cache_path(git_dir: str, name: str) -> str:
     return os.path.join(git_dir, "jobtrail", f"history-{name}.json")
 
 
-def read_bounded(path: str, max_bytes: int = MAX_CACHE_BYTES) -> bytes | None:
-    """A regular file's bytes (no symlink followed, no FIFO or device opened for good), or None."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode) or status.st_size > max_bytes:
-            return None
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
-    return data if len(data) <= max_bytes else None
-
-
 def _checksum(body: bytes) -> bytes:
     """CRC-32: sees a torn or edited file (no defence against forgery, which the type checks bound;
     hashlib would cost ~3 ms of OpenSSL import on every run)."""
@@ -64,9 +45,9 @@ def _checksum(body: bytes) -> bytes:
 
 
 def encode_part(value: Mapping[str, Any]) -> bytes:
-    """A part as written: a line with the checksum of the JSON that follows (a torn or edited file is seen)."""
+    """A part as written: its checksum, then its JSON."""
     body = json.dumps(value, separators=(",", ":"), check_circular=False).encode()  # plain tables: no cycles
-    return b"%s %s\n%s" % (_MAGIC, _checksum(body), body)
+    return frame(_MAGIC, _checksum, body)
 
 
 def load_part(git_dir: str, name: str, near_start: bytes = b"") -> dict[str, Any]:
@@ -75,37 +56,13 @@ def load_part(git_dir: str, name: str, near_start: bytes = b"") -> dict[str, Any
     ``near_start``: bytes the part's first kilobytes must hold (``"head":"<sha>"``): a part of
     another HEAD is neither checked nor decoded.
     """
-    data = read_bounded(cache_path(git_dir, name))
+    data = read_bounded(cache_path(git_dir, name), MAX_CACHE_BYTES)
     if data is None or near_start not in data[:4096]:
         return {}
-    header, _, body = data.partition(b"\n")
-    if header != b"%s %s" % (_MAGIC, _checksum(body)):
-        return {}
-    try:
-        value = json.loads(body)
-    except (ValueError, RecursionError):
-        return {}
+    value = unframe(data, _MAGIC, _checksum)
     if isinstance(value, dict) and value.get("version") == CACHE_VERSION:
         return value
     return {}
-
-
-def _str(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    raise TypeError("expected a string")
-
-
-def _dict(value: object) -> dict[Any, Any]:
-    if isinstance(value, dict):
-        return value
-    raise TypeError("expected an object")
-
-
-def _list(value: object) -> list[Any]:
-    if isinstance(value, list):
-        return value
-    raise TypeError("expected a list")
 
 
 class SnapshotTable:
@@ -195,13 +152,13 @@ class SnapshotReader:
     def __init__(self, data: object) -> None:
         # Checked a table row at a time, in C where it can be (set(map(type, row))): a base of 10,000
         # paths holds ~50,000 events, and a call per value cost ~0.2 s there.
-        tables = _dict(data)
-        self.events = [_row(Event, row, 5, 3) for row in _list(tables["events"])]
+        tables = expect_dict(data)
+        self.events = [_row(Event, row, 5, 3) for row in expect_list(tables["events"])]
         count = len(self.events)
         self.histories = [
-            tuple(map(self.events.__getitem__, _indexes(row, count))) for row in _list(tables["histories"])
+            tuple(map(self.events.__getitem__, _indexes(row, count))) for row in expect_list(tables["histories"])
         ]
-        self.fact_table = [_row(Facts, row, 4, 0) for row in _list(tables["facts"])]
+        self.fact_table = [_row(Facts, row, 4, 0) for row in expect_list(tables["facts"])]
         self.facts: dict[str, Facts] = {}
 
     def version(self, entry: object) -> Version:
@@ -224,15 +181,15 @@ class SnapshotReader:
         return version
 
     def snapshot(self, data: object) -> Snapshot:
-        return {_str(path): self.version(entry) for path, entry in _dict(data).items()}
+        return {expect_str(path): self.version(entry) for path, entry in expect_dict(data).items()}
 
     def apply_delta(self, base: Snapshot, data: object) -> Snapshot:
         snapshot = dict(base)
-        for path, entry in _dict(data).items():
+        for path, entry in expect_dict(data).items():
             if entry is None:
-                snapshot.pop(_str(path), None)
+                snapshot.pop(expect_str(path), None)
             else:
-                snapshot[_str(path)] = self.version(entry)
+                snapshot[expect_str(path)] = self.version(entry)
         return snapshot
 
 
@@ -289,7 +246,7 @@ def base_from_json(data: dict[str, Any], fingerprint: str) -> tuple[str, Snapsho
         return None
     try:
         reader = SnapshotReader(data)
-        return _str(data["sha"]), reader.snapshot(data["snapshot"]), reader.facts
+        return expect_str(data["sha"]), reader.snapshot(data["snapshot"]), reader.facts
     except (KeyError, TypeError, ValueError, IndexError):
         return None
 
@@ -331,10 +288,11 @@ def retained_from_json(
     try:
         reader = SnapshotReader(data)
         snapshots = {
-            _str(sha): reader.apply_delta(base_snapshot, delta) for sha, delta in _dict(data["deltas"]).items()
+            expect_str(sha): reader.apply_delta(base_snapshot, delta)
+            for sha, delta in expect_dict(data["deltas"]).items()
         }
         snapshots[base_sha] = base_snapshot
-        order = {sha: snapshots[sha] for sha in map(_str, _list(data["order"])) if sha in snapshots}
+        order = {sha: snapshots[sha] for sha in map(expect_str, expect_list(data["order"])) if sha in snapshots}
     except (KeyError, TypeError, ValueError, IndexError):
         return {}, {}
     return order, {**base_facts, **reader.facts}

@@ -39,15 +39,16 @@ import json
 import os
 import time
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from . import appcache, git
 from .appcache import file_key
 from .blobcache import fingerprint
+from .cachefile import expect_int, expect_list, expect_str, frame, read_bounded, unframe
 from .files import application_paths, application_relative, write_atomic
-from .historycache import read_bounded
 from .problem import Problem
 from .repository import Repository
+from .worktree import applications_status
 
 VERSION = 1
 FILE_NAME = "output.json"
@@ -71,6 +72,10 @@ def digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
+def _checksum(body: bytes) -> bytes:
+    return digest(body).encode()
+
+
 class Inputs(NamedTuple):
     key: str
     clean: bool  # git status shows no change under the applications folder
@@ -81,17 +86,7 @@ class Inputs(NamedTuple):
 def inputs(repo: Repository, today: datetime.date) -> Inputs | None:
     """The key of everything the generated files depend on, or None when a file cannot be named by it."""
     config = repo.config
-    status = git.run(
-        repo.root,
-        "status",
-        "--porcelain=v2",
-        "--branch",
-        "-z",
-        "--untracked-files=all",
-        "--renames",
-        "--",
-        repo.applications_dir,
-    )
+    status = applications_status(repo)
     hashed = hashlib.sha1()
     head = json.dumps([context(repo), today.isoformat(), sorted(repo.operations_in_progress())])
     hashed.update(head.encode("utf-8", "surrogateescape"))
@@ -181,16 +176,13 @@ def recall(repo: Repository, key: str) -> Recalled | None:
     data = read_bounded(memo_path(repo.git_dir), MAX_BYTES)
     if data is None:
         return None
-    header, _, body = data.partition(b"\n")
-    if header != b"%s %s" % (_MAGIC, digest(body).encode()):
-        return None
+    value = unframe(data, _MAGIC, _checksum)
     try:
-        value = json.loads(body)
         if not isinstance(value, dict) or value.get("version") != VERSION or value.get("key") != key:
             return None
         found = Recalled(_digests(value["digests"]), _counts(value["counts"]), _problems(value["problems"]))
         racy = _digests(value["racy"])
-    except (ValueError, TypeError, KeyError, RecursionError):
+    except (ValueError, TypeError, KeyError):  # ValueError: a row of the wrong length
         return None
     return found if same_content(repo.root, racy) else None
 
@@ -208,48 +200,34 @@ def remember(git_dir: str, key: Inputs | str, recalled: Recalled) -> None:
     body = json.dumps(value, separators=(",", ":")).encode()
     try:
         os.makedirs(os.path.dirname(memo_path(git_dir)), exist_ok=True)
-        write_atomic(memo_path(git_dir), b"%s %s\n%s" % (_MAGIC, digest(body).encode(), body))
+        write_atomic(memo_path(git_dir), frame(_MAGIC, _checksum, body))
     except OSError:
         pass
-
-
-def _str(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    raise TypeError("expected a string")
-
-
-def _int(value: object) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    raise TypeError("expected an integer")
-
-
-def _list(value: object) -> list[Any]:
-    if isinstance(value, list):
-        return value
-    raise TypeError("expected a list")
 
 
 def _digests(value: object) -> dict[str, str]:
     if not isinstance(value, dict):
         raise TypeError("expected an object")
-    return {_str(name): _str(found) for name, found in value.items()}
+    return {expect_str(name): expect_str(found) for name, found in value.items()}
 
 
 def _counts(value: object) -> tuple[tuple[str, int], ...]:
     pairs = []
-    for pair in _list(value):
-        status, count = _list(pair)
-        pairs.append((_str(status), _int(count)))
+    for pair in expect_list(value):
+        status, count = expect_list(pair)
+        pairs.append((expect_str(status), expect_int(count)))
     return tuple(pairs)
 
 
 def _problems(value: object) -> tuple[Problem, ...]:
     problems = []
-    for item in _list(value):
-        path, line, column, code, severity, message = _list(item)
+    for item in expect_list(value):
+        path, line, column, code, severity, message = expect_list(item)
         if severity not in ("error", "warning"):
             raise TypeError("expected a severity")
-        problems.append(Problem(_str(path), _int(line), _int(column), _str(code), severity, _str(message)))
+        problems.append(
+            Problem(
+                expect_str(path), expect_int(line), expect_int(column), expect_str(code), severity, expect_str(message)
+            )
+        )
     return tuple(problems)

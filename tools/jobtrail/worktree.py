@@ -27,9 +27,9 @@ def _blob(sha: str) -> str | None:
     return None if sha == git.NULL_SHA else sha
 
 
-def work_tree_state(repo: Repository) -> WorkTreeState:
-    """HEAD and the uncommitted changes under the applications folder, in one ``git status``."""
-    out = git.run(
+def applications_status(repo: Repository) -> bytes:
+    """``git status`` of the applications folder: the branch header, then each change (NUL-separated)."""
+    return git.run(
         repo.root,
         "status",
         "--porcelain=v2",
@@ -40,6 +40,11 @@ def work_tree_state(repo: Repository) -> WorkTreeState:
         "--",
         repo.applications_dir,
     )
+
+
+def work_tree_state(repo: Repository) -> WorkTreeState:
+    """HEAD and the uncommitted changes under the applications folder, in one ``git status``."""
+    out = applications_status(repo)
     head: str | None = None
     changes: dict[str, WorkTreeChange] = {}
     tokens = out.split(b"\0")

@@ -170,6 +170,15 @@ def read_application(path: str, shown: str, root: str, max_bytes: int) -> tuple[
     return data, None
 
 
+def read_or_none(path: str) -> bytes | None:
+    """A file's bytes, or None when it cannot be read (a generated file not yet written, say)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
 def create_exclusive(path: str, data: bytes) -> None:
     """Create ``path`` holding ``data``, complete or not at all; FileExistsError when it exists.
 

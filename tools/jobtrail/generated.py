@@ -17,7 +17,14 @@ from . import git
 from .check import check_applications, load_application
 from .config import Config
 from .errors import JobtrailError
-from .files import application_paths, application_relative, locked, repo_relative, write_atomic
+from .files import (
+    application_paths,
+    application_relative,
+    locked,
+    read_or_none,
+    repo_relative,
+    write_atomic,
+)
 from .gitlog import current_fields, read_history
 from .history import RepositoryHistory
 from .historyfile import render_history
@@ -116,16 +123,8 @@ def render(
     return Rendered(files, tuple(counts), tuple(problems), history.notes)
 
 
-def _current(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError:
-        return None
-
-
 def _stale(root: str, rendered: Rendered) -> tuple[str, ...]:
-    return tuple(name for name, data in rendered.files.items() if _current(os.path.join(root, name)) != data)
+    return tuple(name for name, data in rendered.files.items() if read_or_none(os.path.join(root, name)) != data)
 
 
 def _unchanged(root: str, digests: dict[str, str]) -> bool:
@@ -135,7 +134,7 @@ def _unchanged(root: str, digests: dict[str, str]) -> bool:
     if set(digests) != {INDEX_FILE, HISTORY_FILE}:
         return False
     for name, expected in digests.items():
-        data = _current(os.path.join(root, name))
+        data = read_or_none(os.path.join(root, name))
         if data is None or digest(data) != expected:
             return False
     return True

@@ -12,7 +12,7 @@ import json
 import os
 
 from . import git
-from .files import locked, write_atomic
+from .files import locked, read_or_none, write_atomic
 from .gittree import Entry, read_blobs, tree_entries
 from .render import HISTORY_FILE, INDEX_FILE
 from .repository import Repository
@@ -98,7 +98,7 @@ def settle(repo: Repository, *, lock_timeout: float | None = None) -> tuple[str,
             for name, entry in ours.items():
                 data = blobs[entry.sha]
                 path = os.path.join(repo.root, name)
-                if data is not None and _current(path) != data:
+                if data is not None and read_or_none(path) != data:
                     write_atomic(path, data)
                     written.append(name)
         git.output_or_none(repo.root, "update-index", "-q", "--refresh", "--", *ours)
@@ -115,11 +115,3 @@ def clear_marks(repo: Repository) -> None:
         os.unlink(_state_path(repo))
     except OSError:
         pass
-
-
-def _current(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError:
-        return None

@@ -197,7 +197,7 @@ def regenerate(
         from . import outputmemo
 
         key = outputmemo.inputs(repo, day)
-        recalled = outputmemo.recall(repo, key.key) if key is not None else None
+        recalled = outputmemo.recall_inputs(repo, key) if key is not None else None
         if recalled is not None and _unchanged(root, recalled.digests):
             if not check:
                 ensure_merge_driver(repo)

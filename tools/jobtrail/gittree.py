@@ -31,14 +31,15 @@ def tree_entries(repo: Repository, treeish: str, *paths: str) -> dict[str, Entry
     return entries
 
 
-def read_blobs(repo: Repository, shas: set[str]) -> dict[str, bytes | None]:
-    """Each blob's bytes (None above the size bound)."""
+def read_blobs(repo: Repository, shas: set[str], max_bytes: int | None = None) -> dict[str, bytes | None]:
+    """Each blob's bytes (None above ``max_bytes``, the applications' size bound unless given)."""
     found: dict[str, bytes | None] = {}
 
     def keep(sha: str, _kind: bytes, data: bytes | None) -> None:
         found[sha] = data
 
-    reader = git.ObjectReader(repo.root, keep, repo.config.max_file_bytes)
+    bound = repo.config.max_file_bytes if max_bytes is None else max_bytes
+    reader = git.ObjectReader(repo.root, keep, bound)
     try:
         for sha in shas:
             reader.ask(sha)

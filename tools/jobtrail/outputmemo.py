@@ -25,9 +25,11 @@ a symlink or anything but a regular file, or when the inputs changed during the
 render.
 
 The pre-commit hook keeps its rendering under the tree it rendered
-(``staged_key``); the post-commit hook hands it on to the work tree's key when
-the work tree holds exactly the committed applications (``adopt_staged``), so
-`jobtrail index` right after a commit renders nothing either. Read with a size bound, no symlink followed, a checksum and type checks:
+(``staged_key``); the next `jobtrail index` hands it on to the work tree's key when
+the work tree holds exactly the commit it rendered (``recall_inputs``), so
+`jobtrail index` right after a commit renders nothing either. The post-commit
+hook leaves that to it: the check needs the work tree's key, one git status
+and a stamp of every application, which `jobtrail index` takes anyway. Read with a size bound, no symlink followed, a checksum and type checks:
 anything unexpected is ignored (the files are rendered) and rewritten.
 """
 
@@ -81,6 +83,7 @@ class Inputs(NamedTuple):
     clean: bool  # git status shows no change under the applications folder
     paths: str  # the digest of the application paths listed (``paths_digest``)
     racy: dict[str, str]  # repository-relative path -> content digest, for files modified just now
+    head: str | None  # the commit git status found checked out (None: no commit yet)
 
 
 def inputs(repo: Repository, today: datetime.date) -> Inputs | None:
@@ -110,8 +113,10 @@ def inputs(repo: Repository, today: datetime.date) -> Inputs | None:
                 return None
             racy[relative] = content
         hashed.update(f"{relative}\0{stamp}\n".encode("utf-8", "surrogateescape"))
-    clean = all(not record or record.startswith(b"# ") for record in status.split(b"\0"))
-    return Inputs(hashed.hexdigest(), clean, paths_digest(listed), racy)
+    records = status.split(b"\0")
+    clean = all(not record or record.startswith(b"# ") for record in records)
+    oid = next((record[13:].decode() for record in records if record.startswith(b"# branch.oid ")), "(initial)")
+    return Inputs(hashed.hexdigest(), clean, paths_digest(listed), racy, None if oid == "(initial)" else oid)
 
 
 def _content(path: str) -> str | None:
@@ -146,16 +151,33 @@ def staged_key(repo: Repository, folder: str, parents: Iterable[str], day: datet
     return f"staged {folder} {' '.join(parents)} {day.isoformat()} {paths} {context(repo)}"
 
 
-def adopt_staged(repo: Repository, today: datetime.date) -> bool:
-    """After a commit, the pre-commit hook's rendering is the work tree's: when HEAD is the commit it
-    rendered (its applications folder, parents and author's day) and the work tree holds exactly the
-    committed applications (git status shows nothing under the folder, and no application file git does
-    not track, an ignored one, is listed)."""
-    found = inputs(repo, today)
-    if found is None or not found.clean:
+def recall_inputs(repo: Repository, found: Inputs) -> Recalled | None:
+    """What the memo holds for ``found``: the rendering of the last run with the same key or, right after a
+    commit, the pre-commit hook's rendering of it (``_is_staged_for``), kept under ``found`` from then on."""
+    memo = _load(repo)
+    if memo is None:
+        return None
+    key, recalled, racy = memo
+    if key == found.key:
+        return recalled if same_content(repo.root, racy) else None
+    if key.startswith("staged ") and _is_staged_for(repo, key, found):
+        remember(repo.git_dir, found, recalled)
+        return recalled
+    return None
+
+
+def _is_staged_for(repo: Repository, key: str, found: Inputs) -> bool:
+    """The pre-commit hook's ``key`` is the work tree's: the commit checked out is the one it rendered (its
+    applications folder, parents and author's day) and the work tree holds exactly the committed
+    applications (git status shows nothing under the folder, and no application file git does not track,
+    an ignored one, is listed). The files do not depend on the day the work tree's key names: with nothing
+    uncommitted they are rendered as of the newest date in the history, never the clock."""
+    if not found.clean or found.head is None:
         return False
-    folder = git.output_or_none(repo.root, "rev-parse", "-q", "--verify", f"HEAD:{repo.config.applications_dir}")
-    made = git.output_or_none(repo.root, "log", "-1", "--format=%P%n%ad", "--date=format:%Y-%m-%d", "HEAD")
+    folder = git.output_or_none(
+        repo.root, "rev-parse", "-q", "--verify", f"{found.head}:{repo.config.applications_dir}"
+    )
+    made = git.output_or_none(repo.root, "log", "-1", "--format=%P%n%ad", "--date=format:%Y-%m-%d", found.head)
     if folder is None or made is None:
         return False
     parents, _, day = made.decode().strip().partition("\n")
@@ -163,28 +185,22 @@ def adopt_staged(repo: Repository, today: datetime.date) -> bool:
         authored = datetime.date.fromisoformat(day)
     except ValueError:
         return False
-    recalled = recall(repo, staged_key(repo, folder.decode().strip(), parents.split(), authored, found.paths))
-    if recalled is None:
-        return False
-    remember(repo.git_dir, found, recalled)
-    return True
+    return key == staged_key(repo, folder.decode().strip(), parents.split(), authored, found.paths)
 
 
-def recall(repo: Repository, key: str) -> Recalled | None:
-    """What the memo holds for ``key``; None when it holds another key, when a file that was racy then
-    holds something else now, or when the memo is missing, torn or of another shape."""
+def _load(repo: Repository) -> tuple[str, Recalled, dict[str, str]] | None:
+    """The memo's key, what it keeps and its racy files' digests; None when it is missing, torn or of another shape."""
     data = read_bounded(memo_path(repo.git_dir), MAX_BYTES)
     if data is None:
         return None
     value = unframe(data, _MAGIC, _checksum)
     try:
-        if not isinstance(value, dict) or value.get("version") != VERSION or value.get("key") != key:
+        if not isinstance(value, dict) or value.get("version") != VERSION:
             return None
         found = Recalled(_digests(value["digests"]), _counts(value["counts"]), _problems(value["problems"]))
-        racy = _digests(value["racy"])
+        return expect_str(value["key"]), found, _digests(value["racy"])
     except (ValueError, TypeError, KeyError):  # ValueError: a row of the wrong length
         return None
-    return found if same_content(repo.root, racy) else None
 
 
 def remember(git_dir: str, key: Inputs | str, recalled: Recalled) -> None:

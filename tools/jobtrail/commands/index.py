@@ -6,10 +6,13 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from ..files import LockTimeout
-from ..generated import IndexResult, regenerate
 from ..repository import open_repository
+
+if TYPE_CHECKING:
+    from ..generated import IndexResult
 
 # The git hooks `--hook` knows, and whether each waits while a merge, rebase,
 # cherry-pick, revert or bisect is in progress. post-merge and post-rewrite run
@@ -72,32 +75,32 @@ def _before_a_commit() -> int:
 
 def _after_git(hook: str) -> int:
     """post-* hooks: they never fail git; a problem is one line on stderr."""
-    from .. import git
     from ..errors import JobtrailError
     from ..hookwrites import cannot_write_here, not_written, unwritable
-    from ..mergecommit import refresh_merge_commit
-    from ..outputmemo import adopt_staged
     from ..settle import settle
 
     try:
         repo = open_repository()
         if hook == "post-commit":
-            settled = settle(repo, lock_timeout=HOOK_LOCK_TIMEOUT)
-            # What the pre-commit hook rendered is the work tree's too when nothing else changed: a
-            # `jobtrail index` now renders nothing (outputmemo).
-            adopt_staged(repo, git.author_today(repo.root))
-            if settled:
+            # Only the work tree copies: what the pre-commit hook rendered is handed on by the next
+            # `jobtrail index`, which renders nothing when the work tree holds exactly this commit
+            # (outputmemo.recall_inputs); the watcher follows the work tree. A checkout nobody may
+            # write in is said once: neither would bring the files up to date.
+            if not settle(repo, lock_timeout=HOOK_LOCK_TIMEOUT) and (locked_out := unwritable(repo.root)):
+                from ..generated import regenerate
+
+                if regenerate(repo, check=True).stale:
+                    _say(f"{hook} hook: {cannot_write_here(locked_out)}")
+            return 0
+        if hook in ("post-merge", "post-rewrite") and settle(repo, lock_timeout=HOOK_LOCK_TIMEOUT):
+            return 0
+        if hook == "post-merge":
+            from ..mergecommit import refresh_merge_commit
+
+            if refresh_merge_commit(repo):
                 return 0
-        elif hook in ("post-merge", "post-rewrite") and settle(repo, lock_timeout=HOOK_LOCK_TIMEOUT):
-            return 0
-        if hook == "post-merge" and refresh_merge_commit(repo):
-            return 0
-        if hook in ("post-commit",):
-            # The pre-commit hook put fresh files into the commit; the watcher follows the work tree.
-            # A checkout nobody may write in is said once: neither would bring the files up to date.
-            if (locked_out := unwritable(repo.root)) and regenerate(repo, check=True).stale:
-                _say(f"{hook} hook: {cannot_write_here(locked_out)}")
-            return 0
+        from ..generated import regenerate
+
         check = hook == "post-checkout"
         result = regenerate(repo, check=check, wait_for_git=HOOKS[hook], lock_timeout=HOOK_LOCK_TIMEOUT)
         return _report_hook(result, hook)
@@ -119,6 +122,8 @@ def run(args: argparse.Namespace) -> int:
         return _before_a_commit()
     if hook:
         return _after_git(hook)
+    from ..generated import regenerate
+
     repo = open_repository()
     result = regenerate(repo, check=args.check)
     for note in result.notes:

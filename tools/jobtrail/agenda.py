@@ -184,15 +184,19 @@ def application_items(
     source: AgendaSource, config: Config, today: datetime.date, *, past: bool = False
 ) -> list[AgendaItem]:
     """One application's items. ``past``: also the interviews before ``today`` (a calendar keeps them)."""
+    return items_as_of(undated_items(source, config), source.status in config.workflow.active, today, past=past)
+
+
+def undated_items(source: AgendaSource, config: Config) -> list[AgendaItem]:
+    """One application's items whatever the day: every interview (a closed application's up to its closing
+    day), and an active one's deadline and follow-up, none marked overdue (``items_as_of`` dates them)."""
     active = source.status in config.workflow.active
     closed = source.status in config.workflow.closed
-    if not active and not (past and closed):
+    if not active and not closed:
         return []
     base = (source.path, source.company, source.position)
     items: dict[str, AgendaItem] = {}
     for interview in interviews_of(source.front_matter):
-        if interview.date < today and not past:
-            continue  # it happened
         if closed and (source.since is None or interview.date > source.since):
             continue  # it will not happen
         stamp = interview.date.strftime("%Y%m%d") + (f"T{interview.time:%H%M}" if interview.time else "")
@@ -204,16 +208,32 @@ def application_items(
         return list(items.values())
     deadline = iso_date(source.front_matter.get("deadline"))
     if deadline is not None:
-        items[DEADLINE] = AgendaItem(deadline, None, DEADLINE, *base, "Deadline", deadline < today, DEADLINE)
+        items[DEADLINE] = AgendaItem(deadline, None, DEADLINE, *base, "Deadline", False, DEADLINE)
     due = follow_up_due(source, config)
     if due is not None:
         action = _text(source.front_matter.get("next_action"))
         text = action or f"Follow up ({due[1]})"
-        items[FOLLOW_UP] = AgendaItem(due[0], None, FOLLOW_UP, *base, text, due[0] < today, FOLLOW_UP)
+        items[FOLLOW_UP] = AgendaItem(due[0], None, FOLLOW_UP, *base, text, False, FOLLOW_UP)
     return list(items.values())
 
 
-def _order(item: AgendaItem) -> tuple[datetime.date, datetime.time, str, str, str, str]:
+def items_as_of(
+    items: Iterable[AgendaItem], active: bool, today: datetime.date, *, past: bool = False
+) -> list[AgendaItem]:
+    """``undated_items`` as of ``today``: an interview before it is left out (it happened) unless ``past``; a
+    deadline or follow-up before it is overdue. A closed application has items in the past only."""
+    if not active and not past:
+        return []
+    dated = []
+    for item in items:
+        if item.kind != INTERVIEW:
+            dated.append(item._replace(overdue=item.date < today))
+        elif past or item.date >= today:
+            dated.append(item)
+    return dated
+
+
+def agenda_order(item: AgendaItem) -> tuple[datetime.date, datetime.time, str, str, str, str]:
     # An all-day item comes before the timed ones of its day.
     return (item.date, item.time or datetime.time.min, item.kind, item.company.casefold(), item.path, item.key)
 
@@ -223,7 +243,7 @@ def agenda(
 ) -> list[AgendaItem]:
     """Every item of every application, sorted by date then time."""
     items = [item for source in sources for item in application_items(source, config, today, past=past)]
-    return sorted(items, key=_order)
+    return sorted(items, key=agenda_order)
 
 
 def grouped(items: Sequence[AgendaItem], today: datetime.date) -> list[tuple[str, list[AgendaItem]]]:

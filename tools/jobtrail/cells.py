@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from .history import RepositoryHistory
-
 NO_VALUE = "—"
 NON_BREAKING_HYPHEN = "\u2011"
 NO_BREAK_SPACE = "\u00a0"
@@ -37,13 +35,13 @@ def table(header: Sequence[str], align: Sequence[str], rows: Sequence[Sequence[s
     return lines
 
 
-def notes(history: RepositoryHistory) -> list[str]:
+def notes(shallow: bool) -> list[str]:
     """What the reader should know about the history itself.
 
     Only what the repository's content decides: the reader's notes about a git
     operation in progress (a merge, a rebase, no commits yet) are for the
     terminal, or a file generated during the operation would be stale once it ends.
     """
-    if not history.shallow:
+    if not shallow:
         return []
     return ["> **Note:** this is a shallow clone, so the history is cut short: run `git fetch --unshallow`.", ""]

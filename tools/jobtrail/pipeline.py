@@ -59,7 +59,7 @@ def _pipeline_chart(rows: Sequence[Row], now: Mapping[str, int], stats: Stats, c
     active, closed = config.workflow.active, config.workflow.closed
     colours = status_colours(config.workflow)
     reached = dict(stats.funnel)
-    furthest = {row.path: _furthest_stage(row, config) for row in rows}
+    furthest = {row.path: _furthest_stage(row, config) for row in rows if row.status in closed}
     ended = [(index, status) for index, status in enumerate(closed) if now.get(status)]
     lines = ["```mermaid", INIT, "flowchart TB", '    subgraph pipeline[" "]', "        direction LR"]
     nodes = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from .agenda import agenda, agenda_sources
+from .agenda import agenda_order, items_as_of
 from .cells import GENERATED, notes, plural
 from .config import Config
 from .escape import inline
@@ -19,8 +19,8 @@ from .history import RepositoryHistory
 from .model import Application
 from .pipeline import pipeline_section
 from .problem import Problem
-from .rows import Row, application_rows
-from .stats import compute_stats
+from .rows import Row, application_rows, newest_date
+from .stats import aggregate
 from .tables import active_section, agenda_section, closed_section, problems_section
 
 INDEX_FILE = "INDEX.md"
@@ -37,7 +37,12 @@ def render_index(
 ) -> str:
     """INDEX.md. ``rows``: ``application_rows(history, apps, config)``, when the caller has them already."""
     rows = application_rows(history, apps, config) if rows is None else rows
-    newest = history.newest
+    return index_text(rows, problems, config, shallow=history.shallow)
+
+
+def index_text(rows: Sequence[Row], problems: Sequence[Problem], config: Config, *, shallow: bool) -> str:
+    """INDEX.md from the rows of every application and their problems (``shallow``: the clone is)."""
+    newest = newest_date(rows)
     lines = ["# Job applications", "", GENERATED, ""]
     if not rows:
         lines += [f"No applications yet: add a file to {inline(config.applications_dir)}/.", ""]
@@ -45,11 +50,15 @@ def render_index(
     closed = sum(row.status in config.workflow.closed for row in rows)
     as_of = f"As of {newest.isoformat()}, the newest date in the history: " if newest else ""
     lines += [f"{as_of}{plural(len(rows), 'application')}, {len(rows) - closed} active, {closed} closed.", ""]
-    lines += notes(history)
-    items = agenda(agenda_sources(history, apps), config, newest) if newest else []
+    lines += notes(shallow)
+    items = (
+        sorted((item for row in rows for item in items_as_of(row.agenda, row.agenda_active, newest)), key=agenda_order)
+        if newest
+        else []
+    )
     lines += agenda_section(items, newest)
     lines += problems_section(rows, problems)
-    stats = compute_stats(history, apps.values(), config, until=newest)
+    stats = aggregate([row.stats for row in rows if row.stats is not None], config, until=newest)
     lines += pipeline_section(rows, stats, config)
     lines += active_section(rows, newest, config)
     lines += closed_section(rows, config)

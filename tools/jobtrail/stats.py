@@ -20,7 +20,9 @@ Definitions (docs/commands.md repeats them):
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from .config import Config, Workflow
@@ -172,7 +174,7 @@ def _weeks(days: Sequence[datetime.date], until: datetime.date | None = None) ->
     return tuple(weeks)
 
 
-class _Outcome(NamedTuple):
+class Outcome(NamedTuple):
     """What one application's history says, in the terms above."""
 
     sent_on: datetime.date | None
@@ -182,7 +184,7 @@ class _Outcome(NamedTuple):
     reach: int
 
     @classmethod
-    def of(cls, app: ApplicationHistory, stages: _Stages) -> _Outcome:
+    def of(cls, app: ApplicationHistory, stages: _Stages) -> Outcome:
         changes = app.changes
         sent_at = next((index for index, change in enumerate(changes) if stages.is_sent(change.status)), None)
         response = None
@@ -198,32 +200,46 @@ class _Outcome(NamedTuple):
         )
 
 
+class StatsEntry(NamedTuple):
+    """All the numbers need of one application: the dashboard keeps it with the application's row."""
+
+    status: str  # the history's current status
+    outcome: Outcome
+    stays: tuple[tuple[str, int], ...]  # each finished stay: (status, days)
+    groups: tuple[str, ...]  # the application's value of each of GROUP_FIELDS (NOT_SET when it has none)
+
+
 def _group_value(app: Application | None, name: str) -> str:
     value = app.front_matter.get(name) if app is not None else None
     return value.strip() if isinstance(value, str) and value.strip() else NOT_SET
 
 
-def _groups(
-    histories: Sequence[ApplicationHistory],
-    outcomes: Sequence[_Outcome],
-    apps: Mapping[str, Application],
-    name: str,
-) -> tuple[GroupStats, ...]:
-    values = [_group_value(apps.get(history.path), name) for history in histories]
+def stats_entry(history: ApplicationHistory, app: Application | None, config: Config) -> StatsEntry:
+    """What ``aggregate`` needs of one application: its history, and ``app`` (the same path) for the front matter."""
+    changes = history.changes
+    stays = tuple(
+        (change.status, _days(change.date, following.date)) for change, following in itertools.pairwise(changes)
+    )
+    groups = tuple(_group_value(app, name) for name in GROUP_FIELDS)
+    return StatsEntry(history.status, Outcome.of(history, _Stages.of(config)), stays, groups)
+
+
+def _groups(entries: Sequence[StatsEntry], field: int) -> tuple[GroupStats, ...]:
+    values = [entry.groups[field] for entry in entries]
     if all(value == NOT_SET for value in values):
         return ()
-    groups: list[GroupStats] = []
-    for value in sorted(set(values), key=lambda value: (value == NOT_SET, value.casefold())):
-        members = [outcome for outcome, own in zip(outcomes, values, strict=True) if own == value]
-        groups.append(
-            GroupStats(
-                value,
-                len(members),
-                sum(outcome.sent for outcome in members),
-                sum(outcome.responded for outcome in members),
-            )
+    members: dict[str, list[Outcome]] = {}
+    for entry, value in zip(entries, values, strict=True):
+        members.setdefault(value, []).append(entry.outcome)
+    return tuple(
+        GroupStats(
+            value,
+            len(members[value]),
+            sum(outcome.sent for outcome in members[value]),
+            sum(outcome.responded for outcome in members[value]),
         )
-    return tuple(groups)
+        for value in sorted(members, key=lambda value: (value == NOT_SET, value.casefold()))
+    )
 
 
 def compute_stats(
@@ -233,25 +249,32 @@ def compute_stats(
 
     ``until``: ``sent_per_week`` runs up to that day's week (idle weeks included), not only to the last one sent.
     """
-    stages = _Stages.of(config)
     by_path = {app.path: app for app in apps}
-    histories = history.applications
-    outcomes = [_Outcome.of(app, stages) for app in histories]
+    entries = [stats_entry(app, by_path.get(app.path), config) for app in history.applications]
+    return aggregate(entries, config, until=until)
+
+
+def aggregate(entries: Sequence[StatsEntry], config: Config, *, until: datetime.date | None = None) -> Stats:
+    """``compute_stats`` from each application's ``stats_entry``."""
+    stages = _Stages.of(config)
+    outcomes = [entry.outcome for entry in entries]
     stays: dict[str, list[int]] = {}
-    for app in histories:
-        for change, following in zip(app.changes, app.changes[1:], strict=False):
-            stays.setdefault(change.status, []).append(_days(change.date, following.date))
+    for entry in entries:
+        for status, days in entry.stays:
+            stays.setdefault(status, []).append(days)
     timed = [outcome.days_to_response for outcome in outcomes if outcome.days_to_response is not None]
     current = {status: 0 for status in config.workflow.statuses}
-    for app in histories:
-        if app.status in current:
-            current[app.status] += 1
+    for entry in entries:
+        if entry.status in current:
+            current[entry.status] += 1
+    reached = Counter(outcome.reach for outcome in outcomes)
     return Stats(
-        applications=len(histories),
+        applications=len(entries),
         sent=sum(outcome.sent for outcome in outcomes),
         responses=sum(outcome.responded for outcome in outcomes),
         funnel=tuple(
-            (stage, sum(outcome.reach >= index for outcome in outcomes)) for index, stage in enumerate(stages.active)
+            (stage, sum(count for reach, count in reached.items() if reach >= index))
+            for index, stage in enumerate(stages.active)
         ),
         current=tuple(current.items()),
         days_to_first_response=_median(timed),
@@ -263,7 +286,7 @@ def compute_stats(
         ),
         sent_per_week=_weeks([outcome.sent_on for outcome in outcomes if outcome.sent_on is not None], until),
         by_field=tuple(
-            (name, groups) for name in GROUP_FIELDS if (groups := _groups(histories, outcomes, by_path, name))
+            (name, groups) for field, name in enumerate(GROUP_FIELDS) if (groups := _groups(entries, field))
         ),
         applied=config.workflow.applied,
     )

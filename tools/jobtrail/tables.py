@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 
 from .agenda import AgendaItem
-from .cells import NO_VALUE, date_cell, days, table, unbroken
+from .cells import date_cell, days, table, unbroken
 from .config import Config
 from .escape import inline, link
 from .problem import Problem
-from .rows import Row, latest_first, sort_text
+from .rows import Row, latest_first
+
+# A few hundred distinct days and a handful of statuses among 50,000 rows: each cell is made once.
+dates = functools.lru_cache(maxsize=4096)(date_cell)
+status_cell = functools.lru_cache(maxsize=256)(inline)
 
 
-def _active_order(row: Row, config: Config) -> tuple[int, datetime.date, tuple[str, str, str]]:
+def _active_order(config: Config) -> Callable[[Row], tuple[int, datetime.date, tuple[str, str, str]]]:
     """The furthest along first; within a stage, the longest waiting first."""
-    stage = config.workflow.active.index(row.status) if row.status in config.workflow.active else -1
-    return (-stage, row.since or datetime.date.max, sort_text(row))
+    stages = {status: index for index, status in enumerate(config.workflow.active)}
+    latest = datetime.date.max
+    return lambda row: (
+        -stages.get(row.status, -1),
+        row.changes[-1].date if row.changes else latest,
+        (row.company.casefold(), row.position.casefold(), row.path),  # sort_text, without a call per row
+    )
 
 
 def agenda_section(items: Sequence[AgendaItem], newest: datetime.date | None) -> list[str]:
@@ -47,35 +57,27 @@ def problems_section(rows: Sequence[Row], problems: Sequence[Problem]) -> list[s
     for path, found in sorted(failing.items()):
         first = found[0]
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-        name = by_path[path].label if path in by_path else path
-        items.append(
-            f"- {link(name, path)} fails `jobtrail check`: line {first.line}: {first.code} {inline(first.message)}{more}"
-        )
+        named = by_path[path].text.label_link if path in by_path else link(path, path)
+        items.append(f"- {named} fails `jobtrail check`: line {first.line}: {first.code} {inline(first.message)}{more}")
     return ["## Invalid files", "", *items, ""]
 
 
 def active_section(rows: Sequence[Row], newest: datetime.date | None, config: Config) -> list[str]:
-    chosen = sorted(
-        (row for row in rows if row.status not in config.workflow.closed), key=lambda r: _active_order(r, config)
-    )
+    chosen = sorted((row for row in rows if row.status not in config.workflow.closed), key=_active_order(config))
     lines = ["## Active applications", ""]
     if not chosen:
         return [*lines, "None.", ""]
     lines += table(
         ("Company", "Position", "Status", "Since", "Days in status", "Applied"),
         ("---", "---", "---", "---", "---:", "---"),
-        [
-            [
-                link(row.company or row.label, row.path),
-                inline(row.position) or NO_VALUE,
-                inline(row.status),
-                date_cell(row.since),
-                days(row.since, newest),
-                date_cell(row.applied),
-            ]
-            for row in chosen
-        ],
+        [],
     )
+    for row in chosen:  # one line each, as ``table`` makes them (50,000 rows: no list per row)
+        since = row.changes[-1].date if row.changes else None
+        lines.append(
+            f"| {row.text.linked} | {row.text.position} | {status_cell(row.status)} | {dates(since)}"
+            f" | {days(since, newest)} | {dates(row.applied)} |"
+        )
     return [*lines, ""]
 
 
@@ -84,18 +86,10 @@ def closed_section(rows: Sequence[Row], config: Config) -> list[str]:
     lines = ["## Closed applications", ""]
     if not chosen:
         return [*lines, "None.", ""]
-    lines += table(
-        ("Company", "Position", "Status", "Closed", "Applied"),
-        ("---",) * 5,
-        [
-            [
-                link(row.company or row.label, row.path),
-                inline(row.position) or NO_VALUE,
-                inline(row.status),
-                date_cell(row.since),
-                date_cell(row.applied),
-            ]
-            for row in chosen
-        ],
-    )
+    lines += table(("Company", "Position", "Status", "Closed", "Applied"), ("---",) * 5, [])
+    for row in chosen:
+        lines.append(
+            f"| {row.text.linked} | {row.text.position} | {status_cell(row.status)} | {dates(row.since)}"
+            f" | {dates(row.applied)} |"
+        )
     return [*lines, ""]

@@ -42,10 +42,16 @@ def frame(magic: bytes, checksum: Checksum, body: bytes) -> bytes:
     return b"%s %s\n%s" % (magic, checksum(body), body)
 
 
+def unframe_bytes(data: bytes, magic: bytes, checksum: Checksum) -> bytes | None:
+    """The body ``frame`` wrapped, or None when the header or checksum is wrong."""
+    header, _, body = data.partition(b"\n")
+    return body if header == b"%s %s" % (magic, checksum(body)) else None
+
+
 def unframe(data: bytes, magic: bytes, checksum: Checksum) -> object:
     """The JSON value ``frame`` wrapped, or None when the header or checksum is wrong or the body is not JSON."""
-    header, _, body = data.partition(b"\n")
-    if header != b"%s %s" % (magic, checksum(body)):
+    body = unframe_bytes(data, magic, checksum)
+    if body is None:
         return None
     try:
         return json.loads(body)

@@ -32,7 +32,7 @@ def _feed(rows: Sequence[Row], order: Mapping[str, tuple[str, str, str]]) -> lis
             if change.date >= start:
                 events.append((-change.date.toordinal(), -index, order[row.path], change.date, row.text, index))
     lines += [f"The changes of the {FEED_WEEKS} weeks up to the latest one, newest first.", ""]
-    events.sort(key=lambda event: event[:3])
+    events.sort()  # by the first three: a row's path is in its sort text, and its changes differ in index
     week: datetime.date | None = None
     days: dict[datetime.date, tuple[datetime.date, str]] = {}  # each day's Monday and text, once
     for _, _, _, day, text, index in events:

@@ -25,24 +25,33 @@ from __future__ import annotations
 import datetime
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import git
 from .blobcache import BlobCache, fingerprint
 from .check import check_applications, load_application
 from .commitmade import parents_of_commit_being_made, throwaway_commit
+from .config import Config
 from .errors import JobtrailError
-from .filerules import duplicate_applications
+from .filerules import duplicate_key, duplicates_of
 from .files import UNREADABLE, display_path, is_application_path
-from .generated import Rendered, render
+from .generated import Rendered
 from .gittree import REGULAR_FILES, SYMLINK, Entry, blob_id, read_blobs, tree_entries
-from .historyat import read_history_at
+from .historyat import history_at
+from .historyfile import history_text
 from .hookwrites import git_cannot_write
-from .model import Application
-from .parse import Fields, fields_of_application, parse_bytes
+from .model import APPLICATION_DATE, Application
+from .nextcommit import Gathered, blob_application, folder_tree, gather_from_parent, parent_memo
+from .parse import Fields, fields_of_application, iso_date
 from .problem import Problem, error, has_errors
+from .render import HISTORY_FILE, INDEX_FILE, index_text
 from .repository import Repository
+from .rows import application_rows, newest_date, status_counts
 from .rules import CheckContext, check_application
 from .settle import GENERATED, write_into_index
+
+if TYPE_CHECKING:  # msgspec (the memo's decoder) is loaded only when the hook reads or keeps a memo
+    from .rowmemo import Kept
 
 
 @dataclass(frozen=True)
@@ -50,20 +59,11 @@ class Staged:
     problems: tuple[Problem, ...]  # errors and warnings in the applications this commit changes
     staged: tuple[str, ...]  # generated files whose fresh version was written into the index
     rendered: Rendered | None  # None when the commit was refused
+    from_parent: bool = False  # only the changed applications were read: the rest came from the parent's memo
 
     @property
     def refused(self) -> bool:
         return has_errors(list(self.problems))
-
-
-def _application(path: str, data: bytes | None, max_bytes: int) -> Application:
-    if data is None:
-        return Application(
-            path=path,
-            problems=(error(path, 1, "JT103", f"file is larger than {max_bytes:,} bytes"),),
-            readable=False,
-        )
-    return parse_bytes(path, data)
 
 
 def _write_tree(repo: Repository) -> str:
@@ -82,6 +82,8 @@ def stage_generated(repo: Repository, *, made: str | None = None) -> Staged:
     ``made``: a commit already made (a merge: git fixes its tree before the
     pre-merge-commit hook runs), read instead of the index; nothing is staged.
     """
+    from . import outputmemo, rowmemo
+
     config = repo.config
     if made:
         tree = git.run(repo.root, "rev-parse", f"{made}^{{tree}}").decode().strip()
@@ -89,39 +91,32 @@ def stage_generated(repo: Repository, *, made: str | None = None) -> Staged:
     else:
         tree = _write_tree(repo)
         parents = parents_of_commit_being_made(repo)
-    entries = tree_entries(repo, tree, config.applications_dir, *GENERATED)
-    generated = {name: entries.pop(name, None) for name in GENERATED}
-    folder = config.applications_dir
-    files = {path: entry for path, entry in entries.items() if is_application_path(path, folder)}
-    before = tree_entries(repo, parents[0], folder) if parents else {}
-    changed = {path for path, entry in files.items() if path not in before or before[path].sha != entry.sha}
-
-    cache = BlobCache.load(repo.git_dir, fingerprint(config))
-    apps = _applications(repo, files, changed, cache)
-
     today = git.author_today(repo.root)
-    changed_apps = [apps[path] for path in sorted(changed)]
-    duplicates = duplicate_applications(apps.values())  # once: the rendering needs them too
-    problems = check_applications(
-        changed_apps,
-        [apps[path] for path in apps if path not in changed],
-        CheckContext(config, today),
-        duplicates=duplicates,
-    )
+    folder = folder_tree(repo, tree)
+    context = outputmemo.context(repo)
+    prior = None if made else parent_memo(repo, parents, context)
+    found: tuple[Gathered, Rendered] | None = None
+    from_parent = False
+    if prior is not None and folder is not None:
+        try:
+            gathered = gather_from_parent(repo, tree, folder, parents, prior, today)
+            found = None if gathered is None else (gathered, _render(gathered, config))
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError):  # a memo whose values disagree
+            found = None
+        from_parent = found is not None
+    if found is None:
+        gathered = _gather(repo, tree, parents, today, made)
+        found = (gathered, _render(gathered, config))
+    gathered, rendered = found
     shown = [
-        problem._replace(path=display_path(os.path.join(repo.root, problem.path), repo.root)) for problem in problems
+        problem._replace(path=display_path(os.path.join(repo.root, problem.path), repo.root))
+        for problem in gathered.problems
     ]
-    if has_errors(problems):
-        return Staged(tuple(shown), (), None)
+    if has_errors(gathered.problems):
+        return Staged(tuple(shown), (), None, from_parent)
 
-    commit = made or throwaway_commit(repo, tree, parents)
-    fields: dict[str, Fields | None] = {path: fields_of_application(app) for path, app in apps.items()}
-    history = read_history_at(repo, commit, parents, fields)
-    own = _own_problems(repo, files, apps, cache, CheckContext(config, history.newest or today))
-    rendered = render(
-        config, history, apps, today, check_one=lambda app, _context: list(own[app.path]), duplicates=duplicates
-    )
-    cache.save({(path, entry.sha) for path, entry in files.items()})
+    rows = gathered.rows
+    generated = {name: tree_entries(repo, tree, name).get(name) for name in GENERATED}
     stale = [
         name
         for name in GENERATED
@@ -130,20 +125,82 @@ def stage_generated(repo: Repository, *, made: str | None = None) -> Staged:
     if stale and not made:
         write_into_index(repo, {name: rendered.files[name] for name in stale}, generated)
     if not made and not rendered.notes:  # the post-commit hook hands it on to `jobtrail index` (outputmemo)
-        _keep_rendering(repo, tree, parents, today, files, rendered)
-    return Staged(tuple(shown), tuple(stale), rendered)
+        if folder is not None:
+            _keep_rendering(repo, folder, parents, today, [row.path for row in rows], rendered)
+            if gathered.kept is not None:
+                key = rowmemo.commit_key(folder, parents, today, context)
+                rowmemo.save(
+                    repo.git_dir,
+                    rowmemo.Memo(key, newest_date(rows) or today, gathered.kept, gathered.base, gathered.since_base),
+                )
+    return Staged(tuple(shown), tuple(stale), rendered, from_parent)
+
+
+def _render(gathered: Gathered, config: Config) -> Rendered:
+    """Both generated files (nothing when the commit is refused)."""
+    if has_errors(gathered.problems):
+        return Rendered({}, (), (), ())
+    rows = gathered.rows
+    problems = sorted(
+        [problem for path in sorted(gathered.own) for problem in gathered.own[path]] + gathered.duplicates
+    )
+    files = {
+        INDEX_FILE: index_text(rows, problems, config, shallow=gathered.shallow).encode("utf-8"),
+        HISTORY_FILE: history_text(rows, shallow=gathered.shallow).encode("utf-8"),
+    }
+    return Rendered(files, tuple(status_counts(rows, config)), tuple(problems), gathered.notes)
+
+
+def _gather(repo: Repository, tree: str, parents: list[str], today: datetime.date, made: str | None) -> Gathered:
+    """Every staged application read (from the blob cache where it has them) and every history."""
+    config = repo.config
+    folder = config.applications_dir
+    entries = tree_entries(repo, tree, folder)
+    files = {path: entry for path, entry in entries.items() if is_application_path(path, folder)}
+    before = tree_entries(repo, parents[0], folder) if parents else {}
+    changed = {path for path, entry in files.items() if path not in before or before[path].sha != entry.sha}
+
+    cache = BlobCache.load(repo.git_dir, fingerprint(config))
+    apps = _applications(repo, files, changed, cache)
+    keys = {path: duplicate_key(app) for path, app in apps.items()}
+    duplicates = duplicates_of(keys.items())  # once: the rendering needs them too
+    problems = check_applications(
+        [apps[path] for path in sorted(changed)], [], CheckContext(config, today), duplicates=duplicates
+    )
+    if has_errors(problems):
+        return Gathered(problems, [], {}, duplicates, None)
+
+    commit = made or throwaway_commit(repo, tree, parents)
+    fields: dict[str, Fields | None] = {path: fields_of_application(app) for path, app in apps.items()}
+    history, snapshot = history_at(repo, commit, parents, fields)
+    own = _own_problems(repo, files, apps, cache, CheckContext(config, history.newest or today))
+    rows = list(application_rows(history, apps, config))
+    cache.save({(path, entry.sha) for path, entry in files.items()})
+    from .rowmemo import Kept, version_json
+
+    kept: dict[str, Kept] | None = None
+    if all(entry.mode in REGULAR_FILES for entry in files.values()) and snapshot.keys() == files.keys():
+        kept = {
+            row.path: Kept(
+                files[row.path].sha,
+                row,
+                own[row.path],
+                keys[row.path],
+                iso_date(apps[row.path].text(APPLICATION_DATE)),
+                version_json(snapshot[row.path]),
+            )
+            for row in rows
+        }
+    return Gathered(problems, rows, own, duplicates, kept, history.notes, history.shallow)
 
 
 def _keep_rendering(
-    repo: Repository, tree: str, parents: list[str], today: datetime.date, files: dict[str, Entry], rendered: Rendered
+    repo: Repository, folder: str, parents: list[str], today: datetime.date, paths: list[str], rendered: Rendered
 ) -> None:
     from . import outputmemo
 
-    folder = git.output_or_none(repo.root, "rev-parse", "-q", "--verify", f"{tree}:{repo.config.applications_dir}")
-    if folder is None:
-        return
     digests = {name: outputmemo.digest(data) for name, data in rendered.files.items()}
-    key = outputmemo.staged_key(repo, folder.decode().strip(), parents, today, outputmemo.paths_digest(files))
+    key = outputmemo.staged_key(repo, folder, parents, today, outputmemo.paths_digest(paths))
     outputmemo.remember(repo.git_dir, key, outputmemo.Recalled(digests, rendered.counts, rendered.problems))
 
 
@@ -165,7 +222,7 @@ def _applications(
     blobs = read_blobs(repo, {files[path].sha for path in wanted})
     for path, entry in files.items():
         if path in wanted:
-            apps[path] = _application(path, blobs[entry.sha], max_bytes)
+            apps[path] = blob_application(path, blobs[entry.sha], max_bytes)
             cache.put((path, entry.sha), apps[path])
         elif entry.mode in REGULAR_FILES:
             apps[path] = cache.apps[(path, entry.sha)]
@@ -202,7 +259,7 @@ def _own_problems(
         blobs = read_blobs(repo, {files[path].sha for path in again})
         for path in again:
             entry = files[path]
-            full = _application(path, blobs[entry.sha], repo.config.max_file_bytes)
+            full = blob_application(path, blobs[entry.sha], repo.config.max_file_bytes)
             own[path] = tuple(check_application(full, context))
             cache.put_problems((path, entry.sha), day, own[path])
     return own

@@ -11,6 +11,10 @@ application and measures, as whole processes:
   stash, and jobtrail's hook), with the change staged;
 - `git commit` itself (pre-commit stage, the commit, the post-commit hook);
 - `jobtrail index` right after the commit, then again (nothing changed since).
+Then, for each run, the application's position changes (so the pre-commit hook
+stages new INDEX.md and HISTORY.md), it is committed without the post-commit
+hook, and the hook (`jobtrail index --hook post-commit`) is measured alone,
+then `jobtrail index` right after it (the work tree must be clean then).
 Prints the median of each, wall and CPU (user + system of the process and
 everything it waited for). Run it with bytecode writing on (the default; the
 first run compiles jobtrail). ``--flat`` writes the applications in one
@@ -70,6 +74,34 @@ def flat(target: Path, apps: int) -> None:
     )
 
 
+def settled_cases(target: Path, pending: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
+    """The post-commit hook alone, after a commit whose pre-commit hook staged new INDEX.md and HISTORY.md
+    (the application's position changes: a note would change neither), then `jobtrail index` right after."""
+    hook_file = target / ".git" / "hooks" / "post-commit"
+    aside = hook_file.with_name("post-commit.bench-off")
+    alone: list[tuple[float, float]] = []
+    after: list[tuple[float, float]] = []
+    for number in range(runs):
+        text = pending.read_text(encoding="utf-8")
+        position = text.split("## Position\n", 1)[1].split("\n", 1)[0]
+        pending.write_text(text.replace(f"## Position\n{position}\n", f"## Position\nBench {number}\n", 1), "utf-8")
+        run(target, "git", "add", str(pending))
+        hook_file.rename(aside)
+        try:
+            run(target, "git", "commit", "-q", "-m", f"position {number}")
+        finally:
+            aside.rename(hook_file)
+        alone.append(timed(target, sys.executable, "-m", "jobtrail", "index", "--hook", "post-commit"))
+        after.append(timed(target, sys.executable, "-m", "jobtrail", "index"))
+        status = subprocess.run(["git", "status", "--porcelain"], cwd=target, capture_output=True, text=True).stdout
+        if status:
+            raise SystemExit(f"the work tree is not clean after the post-commit hook and index:\n{status}")
+    return {
+        "jobtrail index --hook post-commit alone, after a commit that changed INDEX.md and HISTORY.md": alone,
+        "jobtrail index right after that post-commit hook": after,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--apps", type=int, default=1000)
@@ -124,6 +156,7 @@ def main() -> None:
         commit.append(timed(target, "git", "commit", "-q", "-m", f"note {number}"))
         after.append(timed(target, sys.executable, "-m", "jobtrail", "index"))
         warm.append(timed(target, sys.executable, "-m", "jobtrail", "index"))
+    cases.update(settled_cases(target, pending, args.runs))
     shape = "in one commit" if args.flat else f"/ {args.commits} commits"
     print(f"{args.apps} applications {shape}, {args.runs} runs, medians:")
     print(f"first commit with the hooks (cold caches): {cold:.3f} s")

@@ -121,7 +121,7 @@ def gather_from_parent(
     fields = {path: fields_of_application(app) for path, app in apps.items()}
     history, snapshot = history_at(repo, commit, parents, fields, before)
     fresh = {row.path: row for row in application_rows(history, apps, config)}
-    rows = sorted([*(found.row for found in kept.values()), *fresh.values()], key=lambda row: row.path)
+    rows = sorted([*(found.row for found in kept.values()), *fresh.values()])  # by path: rows start with it
     day = newest_date(rows) or today
     context = CheckContext(config, day)
     own = {path: tuple(check_application(app, context)) for path, app in apps.items()}

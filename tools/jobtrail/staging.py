@@ -141,9 +141,7 @@ def _render(gathered: Gathered, config: Config) -> Rendered:
     if has_errors(gathered.problems):
         return Rendered({}, (), (), ())
     rows = gathered.rows
-    problems = sorted(
-        [problem for path in sorted(gathered.own) for problem in gathered.own[path]] + gathered.duplicates
-    )
+    problems = sorted([problem for found in gathered.own.values() for problem in found] + gathered.duplicates)
     files = {
         INDEX_FILE: index_text(rows, problems, config, shallow=gathered.shallow).encode("utf-8"),
         HISTORY_FILE: history_text(rows, shallow=gathered.shallow).encode("utf-8"),

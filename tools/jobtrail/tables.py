@@ -46,13 +46,13 @@ def agenda_section(items: Sequence[AgendaItem], newest: datetime.date | None) ->
 
 
 def problems_section(rows: Sequence[Row], problems: Sequence[Problem]) -> list[str]:
-    by_path = {row.path: row for row in rows}
     failing: dict[str, list[Problem]] = {}
     for problem in sorted(problems):
         if problem.severity == "error":
             failing.setdefault(problem.path, []).append(problem)
     if not failing:
         return []
+    by_path = {row.path: row for row in rows}
     items = []
     for path, found in sorted(failing.items()):
         first = found[0]
@@ -72,11 +72,14 @@ def active_section(rows: Sequence[Row], newest: datetime.date | None, config: Co
         ("---", "---", "---", "---", "---:", "---"),
         [],
     )
+    waited: dict[datetime.date | None, str] = {}  # each start day's cells, once
     for row in chosen:  # one line each, as ``table`` makes them (50,000 rows: no list per row)
         since = row.changes[-1].date if row.changes else None
+        cells = waited.get(since)
+        if cells is None:
+            cells = waited[since] = f"{dates(since)} | {days(since, newest)}"
         lines.append(
-            f"| {row.text.linked} | {row.text.position} | {status_cell(row.status)} | {dates(since)}"
-            f" | {days(since, newest)} | {dates(row.applied)} |"
+            f"| {row.text.linked} | {row.text.position} | {status_cell(row.status)} | {cells} | {dates(row.applied)} |"
         )
     return [*lines, ""]
 

@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 import msgspec
 
-from .cachefile import frame, read_bounded, unframe_bytes
+from .cachefile import frame, read_bounded
 from .files import write_atomic
 from .problem import Problem
 from .rows import Row
@@ -90,7 +90,7 @@ class _Nexts(msgspec.Struct, forbid_unknown_fields=True):
     memos: list[_Next]
 
 
-def _checksum(body: bytes) -> bytes:
+def _checksum(body: bytes | memoryview) -> bytes:
     return hashlib.sha1(body).hexdigest().encode()
 
 
@@ -145,8 +145,11 @@ def _write(git_dir: str, name: str, value: msgspec.Struct) -> bool:
 
 def _decoded(git_dir: str, name: str, kind: type[msgspec.Struct]) -> msgspec.Struct | None:
     data = read_bounded(_path(git_dir, name), MAX_BYTES)
-    body = unframe_bytes(data, _MAGIC, _checksum) if data is not None else None
-    if body is None:
+    if data is None:
+        return None
+    newline = data.find(b"\n")
+    body = memoryview(data)[newline + 1 :]  # not copied: the base is tens of megabytes
+    if newline < 0 or data[:newline] != b"%s %s" % (_MAGIC, _checksum(body)):  # frame's header
         return None
     try:
         found = msgspec.json.decode(body, type=kind)

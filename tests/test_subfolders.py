@@ -34,6 +34,7 @@ def test_the_rule_and_the_listing(repo: Repo) -> None:
 
     assert listed == ["2026-11/acme.md", "archive/old/zeta.md", NAME]
     assert is_application_name("a/b/c.md") and not is_application_name("a/.b/c.md")
+    assert is_application_name("c.md") and not any(map(is_application_name, (".c.md", ".md", "c.txt", "c.md/", "")))
     assert is_application_path("applications/x/y.md", "applications")
     assert not is_application_path("applicationsx/y.md", "applications")
 

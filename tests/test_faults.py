@@ -293,6 +293,11 @@ def test_the_post_commit_hook_in_a_read_only_checkout_says_which_file_it_could_n
     assert "could not be written" in lines[0] and "Permission denied" in lines[0], lines
     assert ("INDEX.md" in lines[0] or "HISTORY.md" in lines[0]) and str(repo.root) in lines[0], lines
     assert "jobtrail index" in lines[0], lines
+    # The index holds the commit's files all the same, without the skip-worktree bit: the stale copies are
+    # a change in the work tree (`git status`: " M"), never a staged one.
+    generated = ("INDEX.md", "HISTORY.md")
+    assert repo.git("ls-files", "-v", "--", *generated).split() == ["H", "HISTORY.md", "H", "INDEX.md"]
+    assert repo.git("status", "--porcelain", "--", *generated) == " M HISTORY.md\n M INDEX.md\n"
 
 
 def test_the_post_commit_hook_in_a_wholly_read_only_checkout_says_its_files_are_stale(

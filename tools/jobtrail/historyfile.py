@@ -9,12 +9,12 @@ from .cells import GENERATED, notes
 from .config import Config
 from .history import RepositoryHistory
 from .model import Application
-from .rows import Row, application_rows, sort_text
+from .rows import Row, application_rows, by_text, latest_first
 
 FEED_WEEKS = 8  # HISTORY.md's feed: the changes of this many weeks up to the as-of date
 
 
-def _feed(rows: Sequence[Row], order: Mapping[str, tuple[str, str, str]]) -> list[str]:
+def _feed(rows: Sequence[Row]) -> list[str]:
     """The changes of the last weeks across all applications, newest first, under the Monday of their week.
 
     The weeks run up to the newest change (not the newest date in the history), so
@@ -27,12 +27,12 @@ def _feed(rows: Sequence[Row], order: Mapping[str, tuple[str, str, str]]) -> lis
     newest = max(dates)
     start = newest - datetime.timedelta(days=newest.weekday() + 7 * (FEED_WEEKS - 1))
     events = []
-    for row in rows:
+    for place, row in enumerate(by_text(rows)):  # the newest first, the latest of a file's changes first
         for index, change in enumerate(row.changes):
             if change.date >= start:
-                events.append((-change.date.toordinal(), -index, order[row.path], change.date, row.text, index))
+                events.append((-change.date.toordinal(), -index, place, change.date, row.text, index))
     lines += [f"The changes of the {FEED_WEEKS} weeks up to the latest one, newest first.", ""]
-    events.sort()  # by the first three: a row's path is in its sort text, and its changes differ in index
+    events.sort()  # by the first three: no two events share them
     week: datetime.date | None = None
     days: dict[datetime.date, tuple[datetime.date, str]] = {}  # each day's Monday and text, once
     for _, _, _, day, text, index in events:
@@ -63,13 +63,12 @@ def render_history(
 
 def history_text(rows: Sequence[Row], *, shallow: bool) -> str:
     """HISTORY.md from the rows of every application (``shallow``: the clone is)."""
-    order = {row.path: sort_text(row) for row in rows}
-    rows = sorted(rows, key=lambda row: (-(row.since or datetime.date.min).toordinal(), order[row.path]))
+    rows = latest_first(rows)
     lines = ["# Application history", "", GENERATED, ""]
     lines += notes(shallow)
     if not rows:
         return "\n".join([*lines, "No applications yet.", ""])
-    lines += _feed(rows, order)
+    lines += _feed(rows)
     lines += ["## Applications", ""]
     lines += [
         "Each application's status changes, oldest first, with the days spent in each status and the reason",

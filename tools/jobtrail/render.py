@@ -52,7 +52,10 @@ def index_text(rows: Sequence[Row], problems: Sequence[Problem], config: Config,
     lines += [f"{as_of}{plural(len(rows), 'application')}, {len(rows) - closed} active, {closed} closed.", ""]
     lines += notes(shallow)
     items = (
-        sorted((item for row in rows for item in items_as_of(row.agenda, row.agenda_active, newest)), key=agenda_order)
+        sorted(
+            (item for row in rows if row.agenda for item in items_as_of(row.agenda, row.agenda_active, newest)),
+            key=agenda_order,
+        )
         if newest
         else []
     )

@@ -40,7 +40,7 @@ from .problem import Problem
 from .rows import Row
 from .walk import Version
 
-VERSION = 1
+VERSION = 2
 BASE_NAME = "rows.json"
 NEXT_NAME = "rows-next.json"
 MAX_BYTES = 1 << 30

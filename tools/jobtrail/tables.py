@@ -4,29 +4,19 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from operator import attrgetter
 
 from .agenda import AgendaItem
 from .cells import date_cell, days, table, unbroken
 from .config import Config
 from .escape import inline, link
 from .problem import Problem
-from .rows import Row, latest_first
+from .rows import Row, by_text, latest_first
 
 # A few hundred distinct days and a handful of statuses among 50,000 rows: each cell is made once.
 dates = functools.lru_cache(maxsize=4096)(date_cell)
 status_cell = functools.lru_cache(maxsize=256)(inline)
-
-
-def _active_order(config: Config) -> Callable[[Row], tuple[int, datetime.date, tuple[str, str, str]]]:
-    """The furthest along first; within a stage, the longest waiting first."""
-    stages = {status: index for index, status in enumerate(config.workflow.active)}
-    latest = datetime.date.max
-    return lambda row: (
-        -stages.get(row.status, -1),
-        row.changes[-1].date if row.changes else latest,
-        (row.company.casefold(), row.position.casefold(), row.path),  # sort_text, without a call per row
-    )
 
 
 def agenda_section(items: Sequence[AgendaItem], newest: datetime.date | None) -> list[str]:
@@ -63,7 +53,10 @@ def problems_section(rows: Sequence[Row], problems: Sequence[Problem]) -> list[s
 
 
 def active_section(rows: Sequence[Row], newest: datetime.date | None, config: Config) -> list[str]:
-    chosen = sorted((row for row in rows if row.status not in config.workflow.closed), key=_active_order(config))
+    # The furthest along first; within a stage, the longest waiting first; then by_text.
+    chosen = by_text(row for row in rows if row.status not in config.workflow.closed)
+    chosen.sort(key=attrgetter("order.waiting"))
+    chosen.sort(key=attrgetter("order.stage"))
     lines = ["## Active applications", ""]
     if not chosen:
         return [*lines, "None.", ""]
@@ -85,7 +78,7 @@ def active_section(rows: Sequence[Row], newest: datetime.date | None, config: Co
 
 
 def closed_section(rows: Sequence[Row], config: Config) -> list[str]:
-    chosen = sorted((row for row in rows if row.status in config.workflow.closed), key=latest_first)
+    chosen = latest_first(row for row in rows if row.status in config.workflow.closed)
     lines = ["## Closed applications", ""]
     if not chosen:
         return [*lines, "None.", ""]

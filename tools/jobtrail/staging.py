@@ -124,7 +124,7 @@ def stage_generated(repo: Repository, *, made: str | None = None) -> Staged:
     ]
     if stale and not made:
         write_into_index(repo, {name: rendered.files[name] for name in stale}, generated)
-    if not made and not rendered.notes:  # the post-commit hook hands it on to `jobtrail index` (outputmemo)
+    if not made and not rendered.notes:  # the next `jobtrail index` takes it up (outputmemo)
         if folder is not None:
             _keep_rendering(repo, folder, parents, today, [row.path for row in rows], rendered)
             if gathered.kept is not None:

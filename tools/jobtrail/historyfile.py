@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 
 from .cells import GENERATED, notes
 from .config import Config
 from .history import RepositoryHistory
 from .model import Application
-from .rows import Row, application_rows, by_text, latest_first
+from .rows import Row, application_rows, by_text
+from .rowtext import RowText
 
 FEED_WEEKS = 8  # HISTORY.md's feed: the changes of this many weeks up to the as-of date
 
@@ -18,7 +20,7 @@ def _feed(rows: Sequence[Row]) -> list[str]:
     """The changes of the last weeks across all applications, newest first, under the Monday of their week.
 
     The weeks run up to the newest change (not the newest date in the history), so
-    HISTORY.md changes only when a status does.
+    HISTORY.md changes only when a status does. ``rows``: ``by_text``.
     """
     lines = ["## Latest changes", ""]
     dates = [change.date for row in rows for change in row.changes]
@@ -26,26 +28,24 @@ def _feed(rows: Sequence[Row]) -> list[str]:
         return [*lines, "No changes yet.", ""]
     newest = max(dates)
     start = newest - datetime.timedelta(days=newest.weekday() + 7 * (FEED_WEEKS - 1))
-    events = []
-    for place, row in enumerate(by_text(rows)):  # the newest first, the latest of a file's changes first
+    # The newest first, the latest of a file's changes first, then by_text: each (day, index) collects its
+    # events in the rows' order, and only those keys are sorted.
+    events: dict[tuple[int, int], list[tuple[RowText, int]]] = {}
+    for row in rows:
         for index, change in enumerate(row.changes):
             if change.date >= start:
-                events.append((-change.date.toordinal(), -index, place, change.date, row.text, index))
+                events.setdefault((-change.date.toordinal(), -index), []).append((row.text, index))
     lines += [f"The changes of the {FEED_WEEKS} weeks up to the latest one, newest first.", ""]
-    events.sort()  # by the first three: no two events share them
     week: datetime.date | None = None
-    days: dict[datetime.date, tuple[datetime.date, str]] = {}  # each day's Monday and text, once
-    for _, _, _, day, text, index in events:
-        found = days.get(day)
-        if found is None:
-            found = days[day] = (day - datetime.timedelta(days=day.weekday()), day.isoformat())
-        monday, iso = found
+    for (ordinal, _), found in sorted(events.items()):
+        day = datetime.date.fromordinal(-ordinal)
+        monday, iso = day - datetime.timedelta(days=day.weekday()), day.isoformat()
         if monday != week:
             if week is not None:
                 lines.append("")
             lines += [f"### Week of {monday.isoformat()}", ""]
             week = monday
-        lines.append(f"- {iso} {text.label_link}: {text.feed[index]}")
+        lines += [f"- {iso} {text.label_link}: {text.feed[index]}" for text, index in found]
     return [*lines, ""]
 
 
@@ -63,12 +63,13 @@ def render_history(
 
 def history_text(rows: Sequence[Row], *, shallow: bool) -> str:
     """HISTORY.md from the rows of every application (``shallow``: the clone is)."""
-    rows = latest_first(rows)
+    texts = by_text(rows)
+    rows = sorted(texts, key=attrgetter("order.latest"))  # latest_first
     lines = ["# Application history", "", GENERATED, ""]
     lines += notes(shallow)
     if not rows:
         return "\n".join([*lines, "No applications yet.", ""])
-    lines += _feed(rows)
+    lines += _feed(texts)
     lines += ["## Applications", ""]
     lines += [
         "Each application's status changes, oldest first, with the days spent in each status and the reason",

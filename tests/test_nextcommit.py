@@ -216,3 +216,60 @@ def test_every_commit_from_the_memo_equals_a_full_render(
         assert staged.from_parent == hooked_before
         assert_fresh(repo)
         hooked_before = True
+
+
+def test_a_file_name_that_is_not_utf8_commits_and_keeps_no_memo(started: Repo) -> None:
+    """Committed without the hook (its name rule refuses it): the next commits still go through."""
+    with open(os.path.join(os.fsencode(started.applications), b"caf\xe9.md"), "wb") as handle:
+        handle.write(application("Cafe", "Engineer", "PENDING").encode())
+    started.commit("no hook", date=at(START + datetime.timedelta(days=1)))
+    for day in (2, 3):
+        started.write(f"hooli-{day}.md", application("Hooli", f"SRE {day}", "PENDING"))
+        staged = hook_commit(started, START + datetime.timedelta(days=day))
+        assert not staged.refused and not staged.from_parent and staged.rendered is not None
+
+
+def test_a_mode_change_alone_is_no_change(started: Repo) -> None:
+    """chmod +x changes no blob: the fast path checks the file no more than a full render does."""
+    started.write("Bad Name.md", application("Bad", "Engineer", "PENDING"))  # a name the rules refuse
+    started.commit("no hook", date=at(START + datetime.timedelta(days=1)))
+    started.write("hooli-sre.md", application("Hooli", "SRE", "PENDING"))
+    assert not hook_commit(started, START + datetime.timedelta(days=2)).refused
+    os.chmod(started.applications / "Bad Name.md", 0o755)
+    staged = hook_commit(started, START + datetime.timedelta(days=3))
+    assert staged.from_parent and not staged.refused
+    assert_fresh(started)
+
+
+def test_a_file_outside_the_folder_that_changes_the_renames_is_another_memo(repo: Repo) -> None:
+    """An amend without the hook adds an exact copy of a renamed file's old version outside the folder:
+    git pairs the rename there now, so the renamed file's history is not the one the memo kept."""
+    day = [START + datetime.timedelta(days=number) for number in range(4)]
+    repo.write("acme-data.md", application("Acme", "Data Engineer", "PENDING"))
+    hook_commit(repo, day[0], "pending")
+    applied = application("Acme", "Data Engineer", "APPLIED", day[1].isoformat())
+    repo.write("acme-data.md", applied)
+    hook_commit(repo, day[1], "applied")
+    (repo.applications / "acme-data.md").unlink()
+    repo.write("acme-renamed.md", applied + "\nsome more notes here\n")
+    assert hook_commit(repo, day[2], "rename").from_parent
+    (repo.root / "docs").mkdir()
+    (repo.root / "docs" / "acme-data.md").write_text(applied, encoding="utf-8")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "--amend", "--no-verify", "-m", "rename", date=at(day[2]))
+    repo.write("hooli-sre.md", application("Hooli", "SRE", "PENDING"))
+    assert not hook_commit(repo, day[3], "next").from_parent
+    assert_fresh(repo)
+
+
+@pytest.mark.parametrize("kind", ["file", "symlink"])
+def test_an_applications_folder_that_becomes_a_file_is_rendered_in_full(started: Repo, kind: str) -> None:
+    started.write("hooli-sre.md", application("Hooli", "SRE", "PENDING"))
+    assert hook_commit(started, START + datetime.timedelta(days=1)).from_parent
+    started.applications.rename(started.root / "elsewhere")
+    if kind == "file":
+        started.applications.write_text("not a folder\n", encoding="utf-8")
+    else:
+        started.applications.symlink_to("elsewhere")
+    staged = hook_commit(started, START + datetime.timedelta(days=2))
+    assert not staged.refused and not staged.from_parent and "INDEX.md" in staged.staged

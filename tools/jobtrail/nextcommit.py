@@ -1,7 +1,7 @@
 """The rows of the commit being made, from its parent's (``rowmemo``): only the applications it changes are read.
 
 The parent's memo is the one the hook kept when it staged the parent: same
-applications folder tree, parents, author's day and context (``commit_key``).
+tree, parents, author's day and context (``commit_key``).
 A commit with one parent changes the rows of the files it changes only (see
 rowmemo); those are parsed from their blobs, and their histories read at the
 throwaway commit as for a full render. Anything this path does not handle (a
@@ -11,6 +11,7 @@ merge, a symlink or a submodule among the changes) is left to the full render.
 from __future__ import annotations
 
 import datetime
+import os
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import git
@@ -45,49 +46,62 @@ class Gathered(NamedTuple):
 
 
 def folder_tree(repo: Repository, treeish: str) -> str | None:
-    """The tree of the applications folder in ``treeish`` (a tree or a commit); None when it has none."""
-    found = git.output_or_none(repo.root, "rev-parse", "-q", "--verify", f"{treeish}:{repo.config.applications_dir}")
-    return found.decode().strip() if found else None
+    """The tree of the applications folder in ``treeish`` (a tree or a commit); None when it has none (no
+    folder, or a file or a symlink by that name)."""
+    folder = repo.config.applications_dir
+    found = git.output_or_none(repo.root, "ls-tree", "-z", treeish, "--", folder)  # `040000 tree SHA\tNAME`
+    meta, _, name = (found or b"").partition(b"\t")
+    kind = meta.split(b" ")
+    if name.rstrip(b"\0") != os.fsencode(folder) or len(kind) != 3 or kind[1] != b"tree":
+        return None
+    return kind[2].decode()
 
 
 def parent_memo(repo: Repository, parents: list[str], context: str) -> tuple[str, Memo] | None:
     """The memo of the only parent, and that parent's applications folder tree; None for a merge, a first
-    commit, or a parent the hook did not stage (``--no-verify``, a rebase) or staged in another context."""
+    commit, or a parent the hook did not stage (``--no-verify``, a rebase) or staged in another context.
+
+    The memo is named by the parent's whole tree, not its applications folder's only: which file git
+    pairs with which as a rename can depend on files outside the folder (an amend without the hook that
+    adds one keeps the folder, the parents and the day)."""
     from .rowmemo import commit_key, load
 
     if len(parents) != 1:
         return None
-    made = git.output_or_none(repo.root, "log", "-1", "--format=%P%n%ad", "--date=format:%Y-%m-%d", parents[0])
+    made = git.output_or_none(repo.root, "log", "-1", "--format=%T%n%P%n%ad", "--date=format:%Y-%m-%d", parents[0])
     folder = folder_tree(repo, parents[0])
     if made is None or folder is None:
         return None
-    grandparents, _, day = made.decode().rstrip("\n").partition("\n")  # a root commit's first line is empty
+    fields = made.decode().rstrip("\n").split("\n")  # a root commit's parents: an empty line
+    if len(fields) != 3:
+        return None
+    tree, grandparents, day = fields
     try:
         authored = datetime.date.fromisoformat(day)
     except ValueError:
         return None
-    memo = load(repo.git_dir, commit_key(folder, grandparents.split(), authored, context))
+    memo = load(repo.git_dir, commit_key(tree, grandparents.split(), authored, context))
     return (folder, memo) if memo is not None else None
 
 
-def _changes(repo: Repository, before: str, after: str) -> dict[str, tuple[str, str] | None] | None:
-    """What differs between two applications folder trees: path -> (mode, blob), None when removed; None when
-    a change is not a regular file."""
+def _changes(repo: Repository, before: str, after: str) -> dict[str, tuple[str, str, bool] | None] | None:
+    """What differs between two applications folder trees: path -> (mode, blob, whether the content
+    changed), None when removed; None when a change is not a regular file."""
     out = git.run(repo.root, "diff-tree", "-r", "-z", "--no-renames", before, after)
     fields = out.split(b"\0")
     folder = repo.config.applications_dir
-    changes: dict[str, tuple[str, str] | None] = {}
+    changes: dict[str, tuple[str, str, bool] | None] = {}
     for meta, name in zip(fields[0::2], fields[1::2], strict=False):
-        _old_mode, mode, _old_sha, sha, status = meta.decode().lstrip(":").split(" ")
+        _old_mode, mode, old_sha, sha, status = meta.decode().lstrip(":").split(" ")
         path = f"{folder}/{name.decode('utf-8', 'surrogateescape')}"
         if not is_application_path(path, folder):
             continue
         if status == "D":
             changes[path] = None
-        elif mode in REGULAR_FILES:
-            changes[path] = (mode, sha)
-        else:
+        elif mode not in REGULAR_FILES:
             return None
+        else:  # a mode alone (chmod +x) too: the walk dates the file's last change by it
+            changes[path] = (mode, sha, sha != old_sha)
     return changes
 
 
@@ -105,14 +119,13 @@ def gather_from_parent(
         return None
     kept = {path: found for path, found in memo.kept.items() if path not in changes}
     changed = {path: entry for path, entry in changes.items() if entry is not None}
-    blobs = read_blobs(repo, {sha for _, sha in changed.values()})
-    apps = {path: blob_application(path, blobs[sha], config.max_file_bytes) for path, (_, sha) in changed.items()}
+    blobs = read_blobs(repo, {sha for _, sha, _ in changed.values()})
+    apps = {path: blob_application(path, blobs[sha], config.max_file_bytes) for path, (_, sha, _) in changed.items()}
     keys = {path: found.duplicate for path, found in kept.items()}
     keys.update((path, duplicate_key(app)) for path, app in apps.items())
     duplicates = duplicates_of(keys.items())
-    problems = check_applications(
-        [apps[path] for path in sorted(apps)], [], CheckContext(config, today), duplicates=duplicates
-    )
+    checked = [apps[path] for path in sorted(apps) if changed[path][2]]  # as a full render: new content only
+    problems = check_applications(checked, [], CheckContext(config, today), duplicates=duplicates)
     if has_errors(problems):
         return Gathered(problems, [], {}, duplicates, None)
 

@@ -8,8 +8,8 @@ whose blob is the one it had at the parent has the history it had there (its
 versions and their commits are the same; nothing the new commit does reaches
 it), so its row is the row the hook made for the parent.
 
-For the commit the hook staged (named by ``commit_key``: its applications
-folder's tree, parents, author's day and the ``outputmemo.context``) the memo
+For the commit the hook staged (named by ``commit_key``: its tree, parents,
+author's day and the ``outputmemo.context``) the memo
 keeps each application's blob, row, per-file problems as of one date, what the
 duplicate rule compares, and the history walk's version of the file (read only
 when the file changes: the next commit's walk starts from it). Only regular
@@ -98,8 +98,8 @@ def _path(git_dir: str, name: str) -> str:
     return os.path.join(git_dir, "jobtrail", name)
 
 
-def commit_key(folder: str, parents: Iterable[str], day: datetime.date, context: str) -> str:
-    return f"{folder} {' '.join(parents)} {day.isoformat()} {context}"
+def commit_key(tree: str, parents: Iterable[str], day: datetime.date, context: str) -> str:
+    return f"{tree} {' '.join(parents)} {day.isoformat()} {context}"
 
 
 def version_json(version: Version) -> msgspec.Raw:

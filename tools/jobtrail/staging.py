@@ -22,6 +22,7 @@ work tree (docs/commit-loop.md says why):
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 from dataclasses import dataclass
@@ -46,12 +47,13 @@ from .parse import Fields, fields_of_application, iso_date
 from .problem import Problem, error, has_errors
 from .render import HISTORY_FILE, INDEX_FILE, index_text
 from .repository import Repository
-from .rows import application_rows, newest_date, status_counts
+from .rows import Row, application_rows, newest_date, status_counts
 from .rules import CheckContext, check_application
 from .settle import GENERATED, write_into_index
 
 if TYPE_CHECKING:  # msgspec (the memo's decoder) is loaded only when the hook reads or keeps a memo
     from .rowmemo import Kept
+    from .walk import Snapshot
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,8 @@ def stage_generated(repo: Repository, *, made: str | None = None) -> Staged:
         if folder is not None:
             _keep_rendering(repo, folder, parents, today, [row.path for row in rows], rendered)
             if gathered.kept is not None:
-                key = rowmemo.commit_key(folder, parents, today, context)
+                committed = _write_tree(repo) if stale else tree  # the tree the commit will have
+                key = rowmemo.commit_key(committed, parents, today, context)
                 rowmemo.save(
                     repo.git_dir,
                     rowmemo.Memo(key, newest_date(rows) or today, gathered.kept, gathered.base, gathered.since_base),
@@ -174,22 +177,36 @@ def _gather(repo: Repository, tree: str, parents: list[str], today: datetime.dat
     own = _own_problems(repo, files, apps, cache, CheckContext(config, history.newest or today))
     rows = list(application_rows(history, apps, config))
     cache.save({(path, entry.sha) for path, entry in files.items()})
+    kept: dict[str, Kept] | None = None
+    with contextlib.suppress(ValueError):  # a file name that is not UTF-8 (msgspec encodes text only): none kept
+        kept = _kept(files, rows, own, keys, apps, snapshot)
+    return Gathered(problems, rows, own, duplicates, kept, history.notes, history.shallow)
+
+
+def _kept(
+    files: dict[str, Entry],
+    rows: list[Row],
+    own: dict[str, tuple[Problem, ...]],
+    keys: dict[str, tuple[str, str, int] | None],
+    apps: dict[str, Application],
+    snapshot: Snapshot,
+) -> dict[str, Kept] | None:
+    """What rowmemo keeps of a full render: every application, when all are regular files the walk knows."""
     from .rowmemo import Kept, version_json
 
-    kept: dict[str, Kept] | None = None
-    if all(entry.mode in REGULAR_FILES for entry in files.values()) and snapshot.keys() == files.keys():
-        kept = {
-            row.path: Kept(
-                files[row.path].sha,
-                row,
-                own[row.path],
-                keys[row.path],
-                iso_date(apps[row.path].text(APPLICATION_DATE)),
-                version_json(snapshot[row.path]),
-            )
-            for row in rows
-        }
-    return Gathered(problems, rows, own, duplicates, kept, history.notes, history.shallow)
+    if not all(entry.mode in REGULAR_FILES for entry in files.values()) or snapshot.keys() != files.keys():
+        return None
+    return {
+        row.path: Kept(
+            files[row.path].sha,
+            row,
+            own[row.path],
+            keys[row.path],
+            iso_date(apps[row.path].text(APPLICATION_DATE)),
+            version_json(snapshot[row.path]),
+        )
+        for row in rows
+    }
 
 
 def _keep_rendering(

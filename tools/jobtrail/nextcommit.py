@@ -20,8 +20,8 @@ from .filerules import duplicate_key, duplicates_of
 from .files import is_application_path
 from .gittree import REGULAR_FILES, read_blobs
 from .historyat import history_at
-from .model import APPLICATION_DATE, Application
-from .parse import fields_of_application, iso_date, parse_bytes
+from .model import Application
+from .parse import fields_of_application, parse_bytes
 from .problem import Problem, error, has_errors
 from .repository import Repository
 from .rows import Row, application_rows, newest_date
@@ -110,7 +110,7 @@ def gather_from_parent(
 ) -> Gathered | None:
     """``staging._gather``'s result, from the parent's memo and the changed files; None: render in full."""
     from .commitmade import throwaway_commit
-    from .rowmemo import Kept, version_json, version_of
+    from .rowmemo import keep, version_of
 
     config = repo.config
     parent_folder, memo = prior
@@ -141,17 +141,7 @@ def gather_from_parent(
     again = _kept_problems(repo, kept, memo.day, day, context)
     own.update((path, found.problems) for path, found in kept.items())
     kept.update(
-        (
-            path,
-            Kept(
-                changed[path][1],
-                fresh[path],
-                own[path],
-                keys[path],
-                iso_date(app.text(APPLICATION_DATE)),
-                version_json(snapshot[path]),
-            ),
-        )
+        (path, keep(changed[path][1], fresh[path], own[path], keys[path], app, snapshot[path]))
         for path, app in apps.items()
     )
     since_base = memo.since_base | changes.keys() | again

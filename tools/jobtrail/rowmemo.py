@@ -36,6 +36,8 @@ import msgspec
 
 from .cachefile import frame, read_bounded
 from .files import write_atomic
+from .model import APPLICATION_DATE, Application
+from .parse import iso_date
 from .problem import Problem
 from .rows import Row
 from .walk import Version
@@ -100,6 +102,18 @@ def _path(git_dir: str, name: str) -> str:
 
 def commit_key(tree: str, parents: Iterable[str], day: datetime.date, context: str) -> str:
     return f"{tree} {' '.join(parents)} {day.isoformat()} {context}"
+
+
+def keep(
+    blob: str,
+    row: Row,
+    problems: tuple[Problem, ...],
+    duplicate: DuplicateKey | None,
+    app: Application,
+    version: Version,
+) -> Kept:
+    """What the memo keeps of an application read in full (``app``, the file's version ``blob``)."""
+    return Kept(blob, row, problems, duplicate, iso_date(app.text(APPLICATION_DATE)), version_json(version))
 
 
 def version_json(version: Version) -> msgspec.Raw:

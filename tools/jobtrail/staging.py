@@ -41,9 +41,9 @@ from .gittree import REGULAR_FILES, SYMLINK, Entry, blob_id, read_blobs, tree_en
 from .historyat import history_at
 from .historyfile import history_text
 from .hookwrites import git_cannot_write
-from .model import APPLICATION_DATE, Application
+from .model import Application
 from .nextcommit import Gathered, blob_application, folder_tree, gather_from_parent, parent_memo
-from .parse import Fields, fields_of_application, iso_date
+from .parse import Fields, fields_of_application
 from .problem import Problem, error, has_errors
 from .render import HISTORY_FILE, INDEX_FILE, index_text
 from .repository import Repository
@@ -192,19 +192,12 @@ def _kept(
     snapshot: Snapshot,
 ) -> dict[str, Kept] | None:
     """What rowmemo keeps of a full render: every application, when all are regular files the walk knows."""
-    from .rowmemo import Kept, version_json
+    from .rowmemo import keep
 
     if not all(entry.mode in REGULAR_FILES for entry in files.values()) or snapshot.keys() != files.keys():
         return None
     return {
-        row.path: Kept(
-            files[row.path].sha,
-            row,
-            own[row.path],
-            keys[row.path],
-            iso_date(apps[row.path].text(APPLICATION_DATE)),
-            version_json(snapshot[row.path]),
-        )
+        row.path: keep(files[row.path].sha, row, own[row.path], keys[row.path], apps[row.path], snapshot[row.path])
         for row in rows
     }
 

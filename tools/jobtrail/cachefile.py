@@ -15,7 +15,7 @@ import stat
 from collections.abc import Callable
 from typing import Any
 
-Checksum = Callable[[bytes], bytes]
+Checksum = Callable[[bytes | memoryview], bytes]  # hashlib takes either
 
 
 def read_bounded(path: str, max_bytes: int) -> bytes | None:
@@ -42,10 +42,12 @@ def frame(magic: bytes, checksum: Checksum, body: bytes) -> bytes:
     return b"%s %s\n%s" % (magic, checksum(body), body)
 
 
-def unframe_bytes(data: bytes, magic: bytes, checksum: Checksum) -> bytes | None:
-    """The body ``frame`` wrapped, or None when the header or checksum is wrong."""
-    header, _, body = data.partition(b"\n")
-    return body if header == b"%s %s" % (magic, checksum(body)) else None
+def unframe_bytes(data: bytes, magic: bytes, checksum: Checksum) -> memoryview | None:
+    """The body ``frame`` wrapped, not copied (a cache part can be tens of megabytes), or None when the
+    header or checksum is wrong."""
+    newline = data.find(b"\n")
+    body = memoryview(data)[newline + 1 :]
+    return body if newline >= 0 and data[:newline] == b"%s %s" % (magic, checksum(body)) else None
 
 
 def unframe(data: bytes, magic: bytes, checksum: Checksum) -> object:
@@ -54,7 +56,7 @@ def unframe(data: bytes, magic: bytes, checksum: Checksum) -> object:
     if body is None:
         return None
     try:
-        return json.loads(body)
+        return json.loads(bytes(body))
     except (ValueError, RecursionError):
         return None
 

@@ -38,7 +38,7 @@ def cache_path(git_dir: str, name: str) -> str:
     return os.path.join(git_dir, "jobtrail", f"history-{name}.json")
 
 
-def _checksum(body: bytes) -> bytes:
+def _checksum(body: bytes | memoryview) -> bytes:
     """CRC-32: sees a torn or edited file (no defence against forgery, which the type checks bound;
     hashlib would cost ~3 ms of OpenSSL import on every run)."""
     return b"%08x" % zlib.crc32(body)

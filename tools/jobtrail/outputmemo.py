@@ -70,11 +70,11 @@ def memo_path(git_dir: str) -> str:
     return os.path.join(git_dir, "jobtrail", FILE_NAME)
 
 
-def digest(data: bytes) -> str:
+def digest(data: bytes | memoryview) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
-def _checksum(body: bytes) -> bytes:
+def _checksum(body: bytes | memoryview) -> bytes:
     return digest(body).encode()
 
 

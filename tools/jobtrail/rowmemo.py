@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 import msgspec
 
-from .cachefile import frame, read_bounded
+from .cachefile import frame, read_bounded, unframe_bytes
 from .files import write_atomic
 from .model import APPLICATION_DATE, Application
 from .parse import iso_date
@@ -159,11 +159,8 @@ def _write(git_dir: str, name: str, value: msgspec.Struct) -> bool:
 
 def _decoded(git_dir: str, name: str, kind: type[msgspec.Struct]) -> msgspec.Struct | None:
     data = read_bounded(_path(git_dir, name), MAX_BYTES)
-    if data is None:
-        return None
-    newline = data.find(b"\n")
-    body = memoryview(data)[newline + 1 :]  # not copied: the base is tens of megabytes
-    if newline < 0 or data[:newline] != b"%s %s" % (_MAGIC, _checksum(body)):  # frame's header
+    body = unframe_bytes(data, _MAGIC, _checksum) if data is not None else None
+    if body is None:
         return None
     try:
         found = msgspec.json.decode(body, type=kind)

@@ -36,7 +36,8 @@ class Gathered(NamedTuple):
 
     problems: list[Problem]  # the changed applications' problems as of today (they stop the commit)
     rows: list[Row]  # every application, by path
-    own: dict[str, tuple[Problem, ...]]  # every application's per-file problems as of the as-of date
+    own: dict[str, tuple[Problem, ...]]  # every application's per-file problems as of ``day``
+    day: datetime.date  # the as-of date (the newest date in the history, else today)
     duplicates: list[Problem]
     kept: dict[str, Kept] | None  # what rowmemo keeps for the next commit; None: nothing (a symlink, say)
     notes: tuple[str, ...] = ()
@@ -127,7 +128,7 @@ def gather_from_parent(
     checked = [apps[path] for path in sorted(apps) if changed[path][2]]  # as a full render: new content only
     problems = check_applications(checked, [], CheckContext(config, today), duplicates=duplicates)
     if has_errors(problems):
-        return Gathered(problems, [], {}, duplicates, None)
+        return Gathered(problems, [], {}, today, duplicates, None)
 
     commit = throwaway_commit(repo, tree, parents)
     before = {path: version_of(memo.kept[path]) for path in changes if path in memo.kept}
@@ -145,7 +146,7 @@ def gather_from_parent(
         for path, app in apps.items()
     )
     since_base = memo.since_base | changes.keys() | again
-    return Gathered(problems, rows, own, duplicates, kept, history.notes, history.shallow, memo.base, since_base)
+    return Gathered(problems, rows, own, day, duplicates, kept, history.notes, history.shallow, memo.base, since_base)
 
 
 def _kept_problems(

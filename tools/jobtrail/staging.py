@@ -47,7 +47,7 @@ from .parse import Fields, fields_of_application
 from .problem import Problem, error, has_errors
 from .render import HISTORY_FILE, INDEX_FILE, index_text
 from .repository import Repository
-from .rows import Row, application_rows, newest_date, status_counts
+from .rows import Row, application_rows, status_counts
 from .rules import CheckContext, check_application
 from .settle import GENERATED, write_into_index
 
@@ -134,7 +134,7 @@ def stage_generated(repo: Repository, *, made: str | None = None) -> Staged:
                 key = rowmemo.commit_key(committed, parents, today, context)
                 rowmemo.save(
                     repo.git_dir,
-                    rowmemo.Memo(key, newest_date(rows) or today, gathered.kept, gathered.base, gathered.since_base),
+                    rowmemo.Memo(key, gathered.day, gathered.kept, gathered.base, gathered.since_base),
                 )
     return Staged(tuple(shown), tuple(stale), rendered, from_parent)
 
@@ -169,18 +169,19 @@ def _gather(repo: Repository, tree: str, parents: list[str], today: datetime.dat
         [apps[path] for path in sorted(changed)], [], CheckContext(config, today), duplicates=duplicates
     )
     if has_errors(problems):
-        return Gathered(problems, [], {}, duplicates, None)
+        return Gathered(problems, [], {}, today, duplicates, None)
 
     commit = made or throwaway_commit(repo, tree, parents)
     fields: dict[str, Fields | None] = {path: fields_of_application(app) for path, app in apps.items()}
     history, snapshot = history_at(repo, commit, parents, fields)
-    own = _own_problems(repo, files, apps, cache, CheckContext(config, history.newest or today))
+    day = history.newest or today
+    own = _own_problems(repo, files, apps, cache, CheckContext(config, day))
     rows = list(application_rows(history, apps, config))
     cache.save({(path, entry.sha) for path, entry in files.items()})
     kept: dict[str, Kept] | None = None
     with contextlib.suppress(ValueError):  # a file name that is not UTF-8 (msgspec encodes text only): none kept
         kept = _kept(files, rows, own, keys, apps, snapshot)
-    return Gathered(problems, rows, own, duplicates, kept, history.notes, history.shallow)
+    return Gathered(problems, rows, own, day, duplicates, kept, history.notes, history.shallow)
 
 
 def _kept(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from operator import attrgetter
 
 from .cells import GENERATED, notes
 from .config import Config
 from .history import RepositoryHistory
 from .model import Application
-from .rows import Row, application_rows, by_text
+from .rows import Row, application_rows, by_text, newest_first
 from .rowtext import RowText
 
 FEED_WEEKS = 8  # HISTORY.md's feed: the changes of this many weeks up to the as-of date
@@ -64,7 +63,7 @@ def render_history(
 def history_text(rows: Sequence[Row], *, shallow: bool) -> str:
     """HISTORY.md from the rows of every application (``shallow``: the clone is)."""
     texts = by_text(rows)
-    rows = sorted(texts, key=attrgetter("order.latest"))  # latest_first
+    rows = newest_first(texts)
     lines = ["# Application history", "", GENERATED, ""]
     lines += notes(shallow)
     if not rows:

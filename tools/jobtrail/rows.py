@@ -137,7 +137,12 @@ def by_text(rows: Iterable[Row]) -> list[Row]:
 
 def latest_first(rows: Iterable[Row]) -> list[Row]:
     """The most recently changed (or closed) first, then ``by_text``."""
-    return sorted(by_text(rows), key=attrgetter("order.latest"))
+    return newest_first(by_text(rows))
+
+
+def newest_first(texts: Iterable[Row]) -> list[Row]:
+    """``latest_first`` of rows already ``by_text``."""
+    return sorted(texts, key=attrgetter("order.latest"))
 
 
 def status_counts(rows: Sequence[Row], config: Config) -> list[tuple[str, int]]:
